@@ -1,0 +1,115 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-lgpd-data-pipeline',
+  description:
+    'A secure, LGPD-compliant real-time transaction pipeline (Kinesis, RDS PostgreSQL, ElastiCache Redis) as one typed AWS CDK construct.',
+  author: 'cdk-lgpd-data-pipeline maintainers',
+  authorAddress: 'maintainers@cdk-lgpd-data-pipeline.dev',
+  repositoryUrl: 'https://github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline.git',
+  keywords: ['awscdk', 'cdk', 'lgpd', 'compliance', 'kinesis', 'rds', 'postgresql', 'elasticache', 'redis', 'cdk-nag'],
+  license: 'Apache-2.0',
+  stability: 'experimental',
+
+  // aws-cdk-lib 2.257.0 is the newest release whose cloud assembly integ-runner reads, and cdk-nag 3's
+  // minimum. It is the dev pin; the peer range stays ^2.257.0 so users can run newer versions.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  peerDeps: ['cdk-nag@^3.0.2'],
+  devDeps: [
+    'cdk-nag@3.0.2',
+    'fast-check@^4.3.0',
+    '@aws-cdk/integ-runner@^2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/cloudformation-diff@2.187.5',
+    'jsii-rosetta@~6.0.0',
+  ],
+
+  // Package names for every jsii target. .NET is left out: see README "Languages".
+  publishToPypi: {
+    distName: 'cdk-lgpd-data-pipeline',
+    module: 'cdk_lgpd_data_pipeline',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdklgpd.datapipeline',
+    mavenGroupId: 'io.github.cdk-lgpd-data-pipeline',
+    mavenArtifactId: 'cdk-lgpd-data-pipeline',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go',
+  },
+
+  // The release workflow needs the real repository's secrets; this repo has none yet.
+  release: false,
+  depsUpgrade: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 120_000,
+      testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/'],
+    },
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['.projenrc.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'build-tools'],
+  },
+  gitignore: [
+    'cdk.out',
+    '*.cdk.out',
+    'cdk.context.json',
+    '.venv/',
+    '__pycache__/',
+    'consumers/java/target/',
+    'consumers/**/cdk.out/',
+    'consumers/**/out/',
+    '.jsii.tabl.json',
+    '/reports/',
+    'test/**/cdk.integ.out.*',
+    'test/**/*.d.ts',
+    'test/**/*.js',
+  ],
+});
+
+for (const p of ['/examples/', '/consumers/', '/scripts/', '/reports/', '/docs/']) project.addPackageIgnore(p);
+
+// The Go module proxy serves the schema version aws-cdk-go v2.257.0 itself requires, not the newest
+// that npm resolves; pacmak copies npm's version into go.mod, so pin it here (see README, contributing).
+project.package.addField('overrides', { '@aws-cdk/cloud-assembly-schema': '53.25.0' });
+
+// ---- FastShop example ------------------------------------------------------------------------------
+project.addTask('synth:example', {
+  description: 'Synthesize the FastShop example app and print where its template is',
+  exec: 'ts-node --project tsconfig.dev.json scripts/synth-example.ts',
+});
+
+project.addTask('lint:cfn', {
+  description: 'Run cfn-lint on every synthesized example template (zero errors and warnings)',
+  steps: [
+    { spawn: 'synth:example' },
+    { exec: 'cfn-lint --config-file .cfnlintrc.yaml -- cdk.out/fastshop/*.template.json' },
+  ],
+});
+
+// ---- The whole test suite (README's second command; .ci/run calls it) ------------------------------
+const ci = project.addTask('ci', {
+  description: 'Everything CI runs: build (compile, API.md, unit tests, eslint, package), cfn-lint',
+});
+ci.spawn(project.buildTask);
+ci.spawn(project.tasks.tryFind('lint:cfn')!);
+
+project.synth();

@@ -1,0 +1,66 @@
+/**
+ * FastShop: card transactions streamed through an LGPD-compliant pipeline in São Paulo.
+ *
+ * Run it from the repository root with `npx projen synth:example`, or from this folder with `npx cdk synth`.
+ * A user's own app imports from 'cdk-lgpd-data-pipeline' instead of '../../src'.
+ */
+import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { CacheNodeType, LgpdDataPipeline } from '../../src';
+
+export interface FastShopStackProps extends StackProps {
+  /** Suffix of every physical name, for example 'dev' or 'pr-123'. */
+  readonly environmentSuffix: string;
+}
+
+export class FastShopStack extends Stack {
+  public readonly pipeline: LgpdDataPipeline;
+
+  constructor(scope: Construct, id: string, props: FastShopStackProps) {
+    super(scope, id, props);
+
+    this.pipeline = new LgpdDataPipeline(this, 'Pipeline', {
+      environmentSuffix: props.environmentSuffix,
+      azCount: 2,
+      shardCount: 2,
+      cacheNodeType: CacheNodeType.T4G_SMALL,
+    });
+
+    // The transaction processor: writes to the stream, reads secrets, reaches the database and cache.
+    const processorSg = new ec2.SecurityGroup(this, 'ProcessorSecurityGroup', {
+      vpc: this.pipeline.vpc,
+      description: 'FastShop transaction processor',
+      allowAllOutbound: false,
+    });
+    // Opens the database and cache ports to the processor, and the processor's egress to them.
+    this.pipeline.allowFrom(processorSg);
+    const processorRole = new iam.Role(this, 'ProcessorRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'FastShop transaction processor',
+    });
+    this.pipeline.grantWrite(processorRole);
+    this.pipeline.grantSecretsRead(processorRole);
+
+    new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.databaseEndpointAddress });
+    new CfnOutput(this, 'CacheEndpoint', { value: this.pipeline.cacheEndpointAddress });
+    new CfnOutput(this, 'CachePort', { value: this.pipeline.cacheEndpointPort });
+  }
+}
+
+/** Builds the FastShop app: sa-east-1, two AZs, two shards. */
+export function buildFastShopApp(outdir?: string): App {
+  const app = new App({ outdir });
+  new FastShopStack(app, 'FastShopPipeline', {
+    env: { region: 'sa-east-1' },
+    environmentSuffix: app.node.tryGetContext('environmentSuffix') ?? 'dev',
+    description: 'FastShop LGPD transaction pipeline (cdk-lgpd-data-pipeline example)',
+  });
+  return app;
+}
+
+if (require.main === module) {
+  buildFastShopApp().synth();
+}

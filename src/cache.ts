@@ -1,0 +1,341 @@
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { checkInt, fail } from './private/validation';
+
+/**
+ * An ElastiCache node type, such as `cache.r7g.large`.
+ *
+ * Use a constant for the common current-generation types, or `CacheNodeType.of(...)` for any other.
+ */
+export class CacheNodeType {
+  /** cache.t4g.micro: burstable, for tests. */
+  public static readonly T4G_MICRO = CacheNodeType.of('cache.t4g.micro');
+  /** cache.t4g.small: burstable. */
+  public static readonly T4G_SMALL = CacheNodeType.of('cache.t4g.small');
+  /** cache.t4g.medium: burstable. */
+  public static readonly T4G_MEDIUM = CacheNodeType.of('cache.t4g.medium');
+  /** cache.m7g.large: general purpose. */
+  public static readonly M7G_LARGE = CacheNodeType.of('cache.m7g.large');
+  /** cache.m7g.xlarge: general purpose. */
+  public static readonly M7G_XLARGE = CacheNodeType.of('cache.m7g.xlarge');
+  /** cache.m7g.2xlarge: general purpose. */
+  public static readonly M7G_2XLARGE = CacheNodeType.of('cache.m7g.2xlarge');
+  /** cache.r7g.large: memory optimized. */
+  public static readonly R7G_LARGE = CacheNodeType.of('cache.r7g.large');
+  /** cache.r7g.xlarge: memory optimized. */
+  public static readonly R7G_XLARGE = CacheNodeType.of('cache.r7g.xlarge');
+  /** cache.r7g.2xlarge: memory optimized. */
+  public static readonly R7G_2XLARGE = CacheNodeType.of('cache.r7g.2xlarge');
+  /** cache.r7g.4xlarge: memory optimized. */
+  public static readonly R7G_4XLARGE = CacheNodeType.of('cache.r7g.4xlarge');
+
+  /**
+   * A node type by name, `cache.<family>.<size>`. Previous-generation families without Multi-AZ
+   * failover or in-transit encryption (t1, m1, m2, m3, c1, r3) are refused.
+   *
+   * @param name the node type, for example `cache.r6g.large`
+   */
+  public static of(name: string): CacheNodeType {
+    if (!Token.isUnresolved(name)) {
+      const match = /^cache\.([a-z]+)(\d+)([a-z]*)\.(micro|small|medium|large|\d*xlarge)$/.exec(name);
+      if (!match) {
+        fail('cacheNodeType', name, 'must look like cache.<family>.<size>, for example cache.r7g.large');
+      }
+      const family = `${match[1]}${match[2]}`;
+      if (['t1', 'm1', 'm2', 'm3', 'c1', 'r3'].includes(family)) {
+        fail('cacheNodeType', name, 'must be a current-generation type: previous-generation families lack Multi-AZ failover or in-transit encryption');
+      }
+    }
+    return new CacheNodeType(name);
+  }
+
+  private constructor(
+    /** The node type name, for example `cache.r7g.large`. */
+    public readonly name: string,
+  ) {}
+
+  /** The node type name. */
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * A cache engine and version: Redis OSS or Valkey, 6.2 or newer (in-transit encryption, AUTH and
+ * Multi-AZ for all of them).
+ */
+export class CacheEngineVersion {
+  /** Redis OSS 7.1. */
+  public static readonly REDIS_7_1 = CacheEngineVersion.redis('7.1');
+  /** Redis OSS 7.0. */
+  public static readonly REDIS_7_0 = CacheEngineVersion.redis('7.0');
+  /** Redis OSS 6.2. */
+  public static readonly REDIS_6_2 = CacheEngineVersion.redis('6.2');
+  /** Valkey 7.2. */
+  public static readonly VALKEY_7_2 = CacheEngineVersion.valkey('7.2');
+  /** Valkey 8.0. */
+  public static readonly VALKEY_8_0 = CacheEngineVersion.valkey('8.0');
+  /** Valkey 8.1. */
+  public static readonly VALKEY_8_1 = CacheEngineVersion.valkey('8.1');
+
+  /**
+   * A Redis OSS version, `major.minor`, 6.2 or newer.
+   *
+   * @param version for example '7.1'
+   */
+  public static redis(version: string): CacheEngineVersion {
+    return new CacheEngineVersion('redis', version, 6);
+  }
+
+  /**
+   * A Valkey version, `major.minor`, 7.2 or newer.
+   *
+   * @param version for example '8.0'
+   */
+  public static valkey(version: string): CacheEngineVersion {
+    return new CacheEngineVersion('valkey', version, 7);
+  }
+
+  /** The engine, `redis` or `valkey`. */
+  public readonly engine: string;
+  /** The version, `major.minor`. */
+  public readonly version: string;
+  /** The parameter group family, for example `redis7`. */
+  public readonly parameterGroupFamily: string;
+
+  private constructor(engine: string, version: string, minMajor: number) {
+    const match = /^(\d+)\.(\d+)$/.exec(version);
+    if (!match || Number(match[1]) < minMajor || (engine === 'redis' && version === '6.0')) {
+      fail('cacheEngineVersion', `${engine} ${version}`, `must be a ${engine} version major.minor, ${engine === 'redis' ? '6.2' : '7.2'} or newer`);
+    }
+    this.engine = engine;
+    this.version = version;
+    this.parameterGroupFamily = `${engine}${match[1]}`;
+  }
+}
+
+/**
+ * Properties of {@link RedisReplicationGroup}.
+ */
+export interface RedisReplicationGroupProps {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The subnets the nodes live in; they must span at least two availability zones. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** The key for at-rest encryption, the AUTH secret and the log groups. */
+  readonly encryptionKey: kms.IKey;
+  /** The replication group id, at most 40 characters. */
+  readonly replicationGroupId: string;
+  /** The name of the cache subnet group. */
+  readonly subnetGroupName: string;
+  /** The name of the security group. */
+  readonly securityGroupName: string;
+  /** The name of the AUTH token secret. */
+  readonly authSecretName: string;
+  /** Prefix of the log group names; `slow-log` and `engine-log` are appended. */
+  readonly logGroupPrefix: string;
+  /**
+   * The node type.
+   *
+   * @default CacheNodeType.T4G_SMALL
+   */
+  readonly nodeType?: CacheNodeType;
+  /**
+   * Engine and version.
+   *
+   * @default CacheEngineVersion.REDIS_7_1
+   */
+  readonly engineVersion?: CacheEngineVersion;
+  /**
+   * Nodes per node group (one primary plus replicas), 2 to 6.
+   *
+   * @default 2
+   */
+  readonly nodesPerGroup?: number;
+  /**
+   * Node groups (shards). Setting it turns cluster mode on.
+   *
+   * @default - cluster mode off: one primary with replicas
+   */
+  readonly nodeGroups?: number;
+  /**
+   * The port.
+   *
+   * @default 6380
+   */
+  readonly port?: number;
+  /**
+   * Days of automatic snapshots kept.
+   *
+   * @default 15
+   */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * How long cache logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the replication group when it leaves the stack. `SNAPSHOT` keeps a final snapshot.
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An ElastiCache Redis (or Valkey) replication group with automatic failover and Multi-AZ, nodes
+ * spread across the subnets' availability zones, at-rest encryption with a customer-managed key,
+ * in-transit encryption required, an AUTH token kept in Secrets Manager, and slow and engine logs
+ * delivered to encrypted log groups.
+ *
+ * Written by hand: aws-cdk-lib has no L2 for ElastiCache replication groups.
+ *
+ * The endpoint it exposes is the right one for the mode: the primary endpoint (and the reader
+ * endpoint) with cluster mode off, the configuration endpoint with cluster mode on.
+ */
+export class RedisReplicationGroup extends Construct implements ec2.IConnectable {
+  /** The underlying CloudFormation resource. */
+  public readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** The id of the replication group. */
+  public readonly replicationGroupId: string;
+  /** The security group of the nodes. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Network connections; the default port is the cache port. */
+  public readonly connections: ec2.Connections;
+  /** The AUTH token, encrypted with the pipeline key. */
+  public readonly authSecret: secretsmanager.Secret;
+  /** Whether cluster mode is on. */
+  public readonly clusterMode: boolean;
+  /**
+   * The address clients connect to: the primary endpoint with cluster mode off, the configuration
+   * endpoint with cluster mode on.
+   */
+  public readonly endpointAddress: string;
+  /** The port of `endpointAddress`. */
+  public readonly endpointPort: string;
+  /**
+   * The reader endpoint, which balances reads across replicas. Cluster mode off only.
+   *
+   * @default - undefined with cluster mode on, where clients discover replicas themselves
+   */
+  public readonly readerEndpointAddress?: string;
+  /** The log groups that receive the slow log and the engine log. */
+  public readonly logGroups: logs.LogGroup[];
+  private readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: RedisReplicationGroupProps) {
+    super(scope, id);
+    const nodesPerGroup = props.nodesPerGroup ?? 2;
+    checkInt('cacheNodesPerGroup', props.nodesPerGroup, 2, 6,
+      'automatic failover needs a replica in a second availability zone; at most 5 replicas per node group');
+    checkInt('cacheNodeGroups', props.nodeGroups, 1, 500);
+    checkInt('cachePort', props.port, 1024, 65535);
+    checkInt('cacheSnapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
+
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets);
+    const azs = new Set(subnets.subnets.map(s => s.availabilityZone));
+    if (!subnets.isPendingLookup && azs.size < 2) {
+      fail('vpc', `${azs.size} availability zone(s)`, 'the cache subnets must span at least two availability zones for Multi-AZ failover');
+    }
+
+    this.key = props.encryptionKey;
+    this.clusterMode = props.nodeGroups !== undefined;
+    const engine = props.engineVersion ?? CacheEngineVersion.REDIS_7_1;
+    const port = props.port ?? 6380;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const destroyable = removalPolicy === RemovalPolicy.DESTROY;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      securityGroupName: props.securityGroupName,
+      description: `${engine.engine} of the LGPD pipeline (${props.replicationGroupId}): ingress only from allowed clients`,
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
+
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+      cacheSubnetGroupName: props.subnetGroupName,
+      description: `Private subnets of ${props.replicationGroupId}`,
+      subnetIds: subnets.subnetIds,
+    });
+
+    // AUTH tokens are 16-128 printable characters without @, " or /.
+    this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
+      secretName: props.authSecretName,
+      description: `AUTH token of ${props.replicationGroupId}`,
+      encryptionKey: props.encryptionKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    this.logGroups = ['slow-log', 'engine-log'].map(kind => new logs.LogGroup(this, `Logs${kind}`, {
+      logGroupName: `${props.logGroupPrefix}/${kind}`,
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    }));
+
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
+      replicationGroupId: props.replicationGroupId,
+      replicationGroupDescription: `LGPD pipeline cache ${props.replicationGroupId}`,
+      engine: engine.engine,
+      engineVersion: engine.version,
+      cacheNodeType: (props.nodeType ?? CacheNodeType.T4G_SMALL).name,
+      // Cluster mode needs a cluster-enabled parameter group; the default one of the family is.
+      cacheParameterGroupName: this.clusterMode ? `default.${engine.parameterGroupFamily}.cluster.on` : undefined,
+      ...(this.clusterMode
+        ? { numNodeGroups: props.nodeGroups, replicasPerNodeGroup: nodesPerGroup - 1 }
+        : { numCacheClusters: nodesPerGroup }),
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      cacheSubnetGroupName: subnetGroup.ref,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      port,
+      atRestEncryptionEnabled: true,
+      kmsKeyId: props.encryptionKey.keyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      authToken: this.authSecret.secretValue.unsafeUnwrap(),
+      autoMinorVersionUpgrade: true,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 15,
+      logDeliveryConfigurations: this.logGroups.map((logGroup, i) => ({
+        destinationType: 'cloudwatch-logs',
+        destinationDetails: { cloudWatchLogsDetails: { logGroup: logGroup.logGroupName } },
+        logFormat: 'json',
+        logType: i === 0 ? 'slow-log' : 'engine-log',
+      })),
+    });
+    this.replicationGroup.applyRemovalPolicy(removalPolicy);
+    subnetGroup.applyRemovalPolicy(destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+
+    this.replicationGroupId = this.replicationGroup.ref;
+    if (this.clusterMode) {
+      this.endpointAddress = this.replicationGroup.attrConfigurationEndPointAddress;
+      this.endpointPort = this.replicationGroup.attrConfigurationEndPointPort;
+    } else {
+      this.endpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
+      this.endpointPort = this.replicationGroup.attrPrimaryEndPointPort;
+      this.readerEndpointAddress = this.replicationGroup.attrReaderEndPointAddress;
+    }
+  }
+
+  /** Grants reading the AUTH token, including decrypting it with the key. */
+  public grantAuthTokenRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.authSecret.grantRead(grantee);
+    this.key.grantDecrypt(grantee);
+    return grant;
+  }
+
+  /** The ARN of the replication group. */
+  public get replicationGroupArn(): string {
+    return Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: this.replicationGroupId, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+}

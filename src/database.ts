@@ -1,0 +1,253 @@
+import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { checkDays, checkInt, fail } from './private/validation';
+
+/**
+ * Options for the pipeline's PostgreSQL database.
+ */
+export interface DatabaseOptions {
+  /**
+   * The instance type.
+   *
+   * @default ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM)
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The PostgreSQL version. Minor upgrades are applied automatically in the maintenance window.
+   *
+   * @default rds.PostgresEngineVersion.VER_17_7
+   */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+
+  /**
+   * Allocated storage in GiB, 20 to 65536.
+   *
+   * @default 20
+   */
+  readonly allocatedStorage?: number;
+
+  /**
+   * Upper limit in GiB for storage autoscaling; must exceed `allocatedStorage`.
+   *
+   * @default 100
+   */
+  readonly maxAllocatedStorage?: number;
+
+  /**
+   * Run a standby in a second availability zone.
+   *
+   * @default true
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * How long automated backups are kept, 1 to 35 days.
+   *
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * The port the database listens on. Not the engine default, which scanners probe first.
+   *
+   * @default 5433
+   */
+  readonly port?: number;
+
+  /**
+   * The name of the database created in the instance.
+   *
+   * @default 'transactions'
+   */
+  readonly databaseName?: string;
+
+  /**
+   * The master user name. Its password is managed and rotated by RDS in Secrets Manager.
+   *
+   * @default 'pipeline_admin'
+   */
+  readonly masterUsername?: string;
+}
+
+/**
+ * Properties of {@link TransactionDatabase}.
+ */
+export interface TransactionDatabaseProps extends DatabaseOptions {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The subnets the database lives in. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** The key for storage, Performance Insights, logs and the master secret. */
+  readonly encryptionKey: kms.IKey;
+  /** The DB instance identifier. */
+  readonly instanceIdentifier: string;
+  /** The name of the DB subnet group. */
+  readonly subnetGroupName: string;
+  /** The name of the DB parameter group. */
+  readonly parameterGroupName: string;
+  /** The name of the security group. */
+  readonly securityGroupName: string;
+  /**
+   * How long exported database logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the database when it leaves the stack. `SNAPSHOT` keeps a final snapshot.
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * RDS PostgreSQL for the pipeline, in private subnets, hardened: storage, Performance Insights and
+ * the master secret encrypted with the pipeline key, TLS forced, IAM authentication, a master
+ * password managed and rotated by RDS, logs exported to encrypted log groups, backups, no public
+ * access, deletion protection unless destroyable.
+ */
+export class TransactionDatabase extends Construct implements ec2.IConnectable {
+  /** The log types exported to CloudWatch Logs. */
+  public static readonly LOG_EXPORTS = ['postgresql', 'upgrade'];
+
+  /** The DB instance. */
+  public readonly instance: rds.DatabaseInstance;
+  /** The master user's secret, managed and rotated by RDS, encrypted with the pipeline key. */
+  public readonly secret: secretsmanager.ISecret;
+  /** The security group of the database. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Network connections; the default port is the database port. */
+  public readonly connections: ec2.Connections;
+  /** The port the database listens on. */
+  public readonly port: number;
+  private readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: TransactionDatabaseProps) {
+    super(scope, id);
+    const allocated = props.allocatedStorage ?? 20;
+    const maxAllocated = props.maxAllocatedStorage ?? Math.max(100, allocated * 2);
+    checkInt('database.allocatedStorage', props.allocatedStorage, 20, 65536);
+    checkInt('database.maxAllocatedStorage', props.maxAllocatedStorage, 21, 65536);
+    if (maxAllocated <= allocated) {
+      fail('database.maxAllocatedStorage', maxAllocated, `must be greater than database.allocatedStorage (${allocated}) so storage can autoscale`);
+    }
+    checkDays('database.backupRetention', props.backupRetention, 1, 35);
+    checkInt('database.port', props.port, 1150, 65535, 'the ports RDS allows');
+    const username = props.masterUsername ?? 'pipeline_admin';
+    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(username) || ['postgres', 'rdsadmin', 'admin'].includes(username)) {
+      fail('database.masterUsername', username, 'must be 1-63 letters, digits or underscores starting with a letter, and not a reserved name');
+    }
+    const databaseName = props.databaseName ?? 'transactions';
+    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(databaseName)) {
+      fail('database.databaseName', databaseName, 'must be 1-63 letters, digits or underscores starting with a letter');
+    }
+    this.key = props.encryptionKey;
+    this.port = props.port ?? 5433;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const destroyable = removalPolicy === RemovalPolicy.DESTROY;
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_7 });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      securityGroupName: props.securityGroupName,
+      description: `PostgreSQL of the LGPD pipeline (${props.instanceIdentifier}): ingress only from allowed clients`,
+      allowAllOutbound: false,
+    });
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      name: props.parameterGroupName,
+      description: `TLS-only PostgreSQL with connection auditing (${props.instanceIdentifier})`,
+      parameters: {
+        'rds.force_ssl': '1',
+        'log_connections': '1',
+        'log_disconnections': '1',
+      },
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : undefined,
+    });
+
+    // The exported log groups are created here, encrypted and with a retention, rather than by RDS
+    // on first write or by the Lambda-backed LogRetention resource of `cloudwatchLogsRetention`.
+    const logGroups = TransactionDatabase.LOG_EXPORTS.map(kind => new logs.LogGroup(this, `Logs${kind}`, {
+      logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${kind}`,
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    }));
+
+    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+      engine,
+      instanceIdentifier: props.instanceIdentifier,
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      subnetGroup: new rds.SubnetGroup(this, 'Subnets', {
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        subnetGroupName: props.subnetGroupName,
+        description: `Private subnets of ${props.instanceIdentifier}`,
+        removalPolicy: destroyable ? RemovalPolicy.DESTROY : undefined,
+      }),
+      securityGroups: [this.securityGroup],
+      port: this.port,
+      publiclyAccessible: false,
+      databaseName,
+      // Placeholder only: the password is removed from the template below and managed by RDS.
+      credentials: rds.Credentials.fromPassword(username, SecretValue.unsafePlainText('managed-by-rds')),
+      parameterGroup,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: allocated,
+      maxAllocatedStorage: maxAllocated,
+      storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      multiAz: props.multiAz ?? true,
+      backupRetention: props.backupRetention ?? Duration.days(7),
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: destroyable,
+      iamAuthentication: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.encryptionKey,
+      monitoringInterval: Duration.seconds(60),
+      cloudwatchLogsExports: TransactionDatabase.LOG_EXPORTS,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      autoMinorVersionUpgrade: true,
+      deletionProtection: !destroyable,
+      removalPolicy,
+    });
+    for (const logGroup of logGroups) this.instance.node.addDependency(logGroup);
+
+    // Written by hand: aws-cdk-lib's DatabaseInstance has no option for an RDS-managed master password
+    // (ManageMasterUserPassword), which RDS stores in Secrets Manager under our key and rotates itself,
+    // with no rotation Lambda and no network path from the data subnets to Secrets Manager.
+    const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
+    cfn.addPropertyDeletionOverride('MasterUserPassword');
+    cfn.addPropertyOverride('ManageMasterUserPassword', true);
+    cfn.addPropertyOverride('MasterUserSecret', { KmsKeyId: props.encryptionKey.keyArn });
+    this.secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'MasterSecret', cfn.attrMasterUserSecretSecretArn);
+
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: ec2.Port.tcp(this.port),
+    });
+  }
+
+  /** Grants reading the master secret, including decrypting it with the key. */
+  public grantSecretRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.secret.grantRead(grantee);
+    this.key.grantDecrypt(grantee);
+    return grant;
+  }
+
+  /** Grants `rds-db:connect` as the given database user (IAM database authentication). */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.instance.grantConnect(grantee, dbUser);
+  }
+}

@@ -1,0 +1,6 @@
+export * from './lgpd-data-pipeline';
+export * from './encryption-key';
+export * from './network';
+export * from './stream';
+export * from './database';
+export * from './cache';

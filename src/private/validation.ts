@@ -1,0 +1,41 @@
+import { Duration, Token } from 'aws-cdk-lib';
+
+/**
+ * Synth-time validation helpers. Every message names the prop, echoes the value and says what is
+ * allowed. Values that are CDK tokens (parameters, context) are skipped: CloudFormation checks them.
+ */
+export function fail(prop: string, value: unknown, allowed: string): never {
+  throw new Error(`LgpdDataPipeline: invalid ${prop}: got ${render(value)}; ${allowed}`);
+}
+
+export function render(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Duration) return value.toString();
+  return String(value);
+}
+
+/** An integer in [min, max]; tokens pass. */
+export function checkInt(prop: string, value: number | undefined, min: number, max: number, why = ''): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(prop, value, `must be an integer from ${min} to ${max}${why ? ` (${why})` : ''}`);
+  }
+}
+
+/** A duration in [min, max] hours; tokens pass. */
+export function checkHours(prop: string, value: Duration | undefined, minHours: number, maxHours: number): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const hours = value.toHours({ integral: false });
+  if (!Number.isInteger(hours) || hours < minHours || hours > maxHours) {
+    fail(prop, value, `must be a whole number of hours from ${minHours} to ${maxHours} (${maxHours / 24} days)`);
+  }
+}
+
+/** A duration in [min, max] days; tokens pass. */
+export function checkDays(prop: string, value: Duration | undefined, minDays: number, maxDays: number): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const days = value.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < minDays || days > maxDays) {
+    fail(prop, value, `must be a whole number of days from ${minDays} to ${maxDays}`);
+  }
+}

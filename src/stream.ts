@@ -1,0 +1,81 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { checkHours, checkInt, fail } from './private/validation';
+
+/** The default Kinesis shard quota per account in most regions, sa-east-1 included. */
+export const MAX_SHARDS = 200;
+
+/**
+ * Properties of {@link TransactionStream}.
+ */
+export interface TransactionStreamProps {
+  /** The stream name. */
+  readonly streamName: string;
+  /** The key the stream is encrypted with. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Capacity mode.
+   *
+   * @default kinesis.StreamMode.PROVISIONED
+   */
+  readonly streamMode?: kinesis.StreamMode;
+  /**
+   * Number of shards, provisioned mode only.
+   *
+   * @default 1
+   */
+  readonly shardCount?: number;
+  /**
+   * How long records are kept, 24 hours to 365 days.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly retentionPeriod?: Duration;
+  /**
+   * What happens to the stream when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The Kinesis Data Stream that ingests transactions, encrypted with the pipeline's customer-managed key.
+ */
+export class TransactionStream extends Construct {
+  /** The stream. */
+  public readonly stream: kinesis.Stream;
+
+  constructor(scope: Construct, id: string, props: TransactionStreamProps) {
+    super(scope, id);
+    const mode = props.streamMode ?? kinesis.StreamMode.PROVISIONED;
+    if (mode === kinesis.StreamMode.ON_DEMAND && props.shardCount !== undefined) {
+      fail('shardCount', props.shardCount, 'must be left unset when streamMode is ON_DEMAND (on-demand streams scale their own shards)');
+    }
+    checkInt('shardCount', props.shardCount, 1, MAX_SHARDS, 'the default Kinesis shard quota per account');
+    checkHours('streamRetention', props.retentionPeriod, 24, 8760);
+
+    this.stream = new kinesis.Stream(this, 'Resource', {
+      streamName: props.streamName,
+      streamMode: mode,
+      shardCount: mode === kinesis.StreamMode.PROVISIONED ? props.shardCount ?? 1 : undefined,
+      retentionPeriod: props.retentionPeriod ?? Duration.hours(24),
+      encryption: kinesis.StreamEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Grants putting records, including the key's encrypt permissions. */
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.stream.grantWrite(grantee);
+  }
+
+  /** Grants reading records, including the key's decrypt permission. */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.stream.grantRead(grantee);
+  }
+}

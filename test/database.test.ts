@@ -1,0 +1,118 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { only, resourcesOf, synth } from './util';
+
+const KEY_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('PipelineKey'), 'Arn'] };
+
+describe('database', () => {
+  const { template } = synth({ environmentSuffix: 'dev' });
+  const db = only(template, 'AWS::RDS::DBInstance');
+
+  test('PostgreSQL 17.7 on t4g.medium, named with the suffix, on a non-default port', () => {
+    expect(db.Properties).toMatchObject({
+      Engine: 'postgres',
+      EngineVersion: '17.7',
+      DBInstanceClass: 'db.t4g.medium',
+      DBInstanceIdentifier: 'lgpd-db-dev',
+      Port: '5433',
+    });
+  });
+
+  test('storage, Performance Insights and the master secret are encrypted with the pipeline key', () => {
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      StorageEncrypted: true,
+      KmsKeyId: KEY_ARN,
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: KEY_ARN,
+      ManageMasterUserPassword: true,
+      MasterUserSecret: { KmsKeyId: KEY_ARN },
+    });
+  });
+
+  test('the master password is managed and rotated by RDS, never in the template', () => {
+    expect(db.Properties.MasterUserPassword).toBeUndefined();
+    expect(JSON.stringify(template.toJSON())).not.toContain('managed-by-rds');
+    template.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 0);
+  });
+
+  test('TLS is forced and connections are audited by the parameter group', () => {
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Family: 'postgres17',
+      DBParameterGroupName: 'lgpd-db-params-dev',
+      Parameters: { 'rds.force_ssl': '1', 'log_connections': '1', 'log_disconnections': '1' },
+    });
+  });
+
+  test('IAM authentication, log exports, Multi-AZ, backups, storage autoscaling, no public access', () => {
+    expect(db.Properties).toMatchObject({
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      MultiAZ: true,
+      BackupRetentionPeriod: 7,
+      AllocatedStorage: '20',
+      MaxAllocatedStorage: 100,
+      PubliclyAccessible: false,
+      CopyTagsToSnapshot: true,
+      StorageType: 'gp3',
+      CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+    });
+  });
+
+  test('exported logs go to encrypted log groups created before the instance', () => {
+    for (const kind of ['postgresql', 'upgrade']) {
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/rds/instance/lgpd-db-dev/${kind}`,
+        KmsKeyId: KEY_ARN,
+      });
+    }
+    expect(template.findResources('AWS::RDS::DBInstance', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('Logspostgresql')]) }))
+      .not.toEqual({});
+  });
+
+  test('lives only in the isolated subnets', () => {
+    const subnetGroup = only(template, 'AWS::RDS::DBSubnetGroup');
+    expect(subnetGroup.Properties.DBSubnetGroupName).toBe('lgpd-db-subnets-dev');
+    const ids = subnetGroup.Properties.SubnetIds.map((s: any) => s.Ref);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(id).toMatch(/DataSubnet/);
+  });
+
+  test('deletion protection and a final snapshot by default', () => {
+    expect(db.Properties.DeletionProtection).toBe(true);
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    expect(db.UpdateReplacePolicy).toBe('Snapshot');
+  });
+
+  test('options are honoured', () => {
+    const t = synth({
+      environmentSuffix: 'dev',
+      database: {
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+        engineVersion: rds.PostgresEngineVersion.VER_16_9,
+        allocatedStorage: 50,
+        maxAllocatedStorage: 500,
+        multiAz: false,
+        backupRetention: Duration.days(30),
+        port: 6543,
+      },
+    }).template;
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceClass: 'db.m7g.large',
+      EngineVersion: '16.9',
+      AllocatedStorage: '50',
+      MaxAllocatedStorage: 500,
+      MultiAZ: false,
+      BackupRetentionPeriod: 30,
+      Port: '6543',
+    });
+  });
+
+  test('the security group accepts nothing by default and sends nothing', () => {
+    const [, sg] = resourcesOf(template, 'AWS::EC2::SecurityGroup').find(([id]) => id.includes('Database'))!;
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+});
