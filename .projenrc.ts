@@ -1,4 +1,9 @@
 import { awscdk, javascript } from 'projen';
+import * as compliance from './projenrc/compliance';
+import * as integ from './projenrc/integ';
+import * as languages from './projenrc/languages';
+import * as observability from './projenrc/observability';
+import * as reliability from './projenrc/reliability';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-lgpd-data-pipeline',
@@ -111,5 +116,10 @@ const ci = project.addTask('ci', {
 });
 ci.spawn(project.buildTask);
 ci.spawn(project.tasks.tryFind('lint:cfn')!);
+
+// Each concern adds its own tasks (and its steps of `ci`) in its own module.
+for (const concern of [compliance, reliability, integ, observability, languages]) {
+  concern.configure(project);
+}
 
 project.synth();

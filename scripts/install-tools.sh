@@ -7,3 +7,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 python3 -m pip install --quiet --disable-pip-version-check 'cfn-lint==1.51.0'
+
+# Each concern's own installs (language toolchains' dependencies, linters, ...).
+for f in "$(dirname "$0")"/install/*.sh; do
+  [ -e "$f" ] && bash "$f"
+done
