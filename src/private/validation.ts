@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 
 /**
  * Synth-time validation helpers. Every message names the prop, echoes the value and says what is
@@ -8,15 +8,32 @@ export function fail(prop: string, value: unknown, allowed: string): never {
   throw new Error(`LgpdDataPipeline: invalid ${prop}: got ${render(value)}; ${allowed}`);
 }
 
+/** The value as the user wrote it: strings quoted, durations as `Duration.hours(n)`, tokens as `${Token[...]}`. */
 export function render(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Duration) return value.toString();
+  // A number token is a huge negative double; show it the way a string token reads.
+  if (typeof value === 'number' && Token.isUnresolved(value)) return `a token (${Tokenization.stringifyNumber(value)})`;
   return String(value);
 }
 
-/** An integer in [min, max]; tokens pass. */
+/**
+ * Props that decide the shape of the construct tree at synth time (how many subnets, route tables
+ * and AZ selections the VPC gets), so they cannot be deploy-time tokens. Every other number is
+ * passed through to CloudFormation when it is a token.
+ */
+const SYNTH_TIME_PROPS: Record<string, string> = {
+  azCount: 'it decides how many subnets the VPC has at synth time, so it cannot be a parameter or other token',
+};
+
+/** An integer in [min, max]; tokens pass, except for props in SYNTH_TIME_PROPS. */
 export function checkInt(prop: string, value: number | undefined, min: number, max: number, why = ''): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
+  if (value === undefined) return;
+  if (Token.isUnresolved(value)) {
+    const literalOnly = SYNTH_TIME_PROPS[prop];
+    if (literalOnly) fail(prop, value, `must be a literal integer from ${min} to ${max}: ${literalOnly}`);
+    return;
+  }
   if (!Number.isInteger(value) || value < min || value > max) {
     fail(prop, value, `must be an integer from ${min} to ${max}${why ? ` (${why})` : ''}`);
   }
