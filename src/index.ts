@@ -4,3 +4,4 @@ export * from './network';
 export * from './stream';
 export * from './database';
 export * from './cache';
+export * from './monitoring';

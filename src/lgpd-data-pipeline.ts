@@ -1,4 +1,5 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -6,10 +7,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CacheEngineVersion, CacheNodeType, RedisReplicationGroup } from './cache';
 import { DatabaseOptions, TransactionDatabase } from './database';
 import { PipelineKey } from './encryption-key';
+import { MonitoringOptions, PipelineAlarm, PipelineMonitoring } from './monitoring';
 import { PipelineNetwork } from './network';
 import { PipelineNames, validateSuffix } from './private/names';
 import { checkInt, fail } from './private/validation';
@@ -152,6 +155,15 @@ export interface LgpdDataPipelineProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Alarms, their SNS topic and an optional dashboard. Every alarm has a documented default threshold
+   * and can be switched off; see `MonitoringOptions`.
+   *
+   * @default - every alarm with its default threshold, a new SNS topic encrypted with the pipeline
+   * key, no dashboard
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /**
@@ -206,6 +218,22 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   public readonly environmentSuffix: string;
   /** Connections of the data tier (database and cache security groups). */
   public readonly connections: ec2.Connections;
+  /** The monitoring construct: alarms, topic, dashboard and metrics. */
+  public readonly monitoring: PipelineMonitoring;
+  /** Every alarm the pipeline created. */
+  public readonly alarms: cloudwatch.Alarm[];
+  /**
+   * The SNS topic that receives the alarms.
+   *
+   * @default - undefined when alarms are off, or `createAlarmTopic` is false and no topic was given
+   */
+  public readonly alarmTopic?: sns.ITopic;
+  /**
+   * The CloudWatch dashboard.
+   *
+   * @default - undefined unless `monitoring.dashboard` is true
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: LgpdDataPipelineProps) {
     super(scope, id);
@@ -299,6 +327,80 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     for (const store of [this.stream, this.database, this.cache.replicationGroup, this.cache.authSecret]) {
       Tags.of(store).add(DATA_CLASSIFICATION_TAG, classification);
     }
+
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      ...props.monitoring,
+      environmentSuffix: props.environmentSuffix,
+      encryptionKey: this.encryptionKey,
+      stream: this.stream,
+      database: this.database,
+      cacheReplicationGroupId: names.replicationGroup,
+      cacheNodeGroups: props.cacheNodeGroups,
+      cacheNodesPerGroup: props.cacheNodesPerGroup,
+    });
+    this.alarms = this.monitoring.alarms;
+    this.alarmTopic = this.monitoring.alarmTopic;
+    this.dashboard = this.monitoring.dashboard;
+  }
+
+  /** The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes. */
+  public alarmsOf(which: PipelineAlarm): cloudwatch.Alarm[] {
+    return this.monitoring.alarmsOf(which);
+  }
+
+  /** Age of the oldest unread record in the stream, in milliseconds (Maximum over 1 minute). */
+  public metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricStreamIteratorAge(props);
+  }
+
+  /** Share of records rejected because the stream's write throughput was exceeded, 0 to 1. */
+  public metricWriteThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricStreamWriteThrottled(props);
+  }
+
+  /** Share of GetRecords calls throttled because the stream's read throughput was exceeded, 0 to 1. */
+  public metricReadThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricStreamReadThrottled(props);
+  }
+
+  /** Database CPU utilization, percent (Average over 5 minutes). */
+  public metricDatabaseCpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricDatabaseCpu(props);
+  }
+
+  /** Database free storage space, bytes (Minimum over 5 minutes). */
+  public metricDatabaseFreeStorage(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricDatabaseFreeStorage(props);
+  }
+
+  /** Database connections (Maximum over 5 minutes). */
+  public metricDatabaseConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricDatabaseConnections(props);
+  }
+
+  /** Host CPU of the busiest cache node, percent. */
+  public metricCacheCpu(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.monitoring.metricCacheCpu(props);
+  }
+
+  /** Engine CPU of the busiest cache node, percent. */
+  public metricCacheEngineCpu(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.monitoring.metricCacheEngineCpu(props);
+  }
+
+  /** Memory in use on the fullest cache node, percent. */
+  public metricCacheMemory(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.monitoring.metricCacheMemory(props);
+  }
+
+  /** Keys evicted, summed over the cache nodes. */
+  public metricCacheEvictions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.monitoring.metricCacheEvictions(props);
+  }
+
+  /** Replication lag of the furthest cache replica, seconds. */
+  public metricCacheReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.monitoring.metricCacheReplicationLag(props);
   }
 
   /**

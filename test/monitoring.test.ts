@@ -1,0 +1,282 @@
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { LgpdDataPipeline, PipelineAlarm } from '../src';
+import { build, resourcesOf, synth } from './util';
+
+const TOPIC = { Ref: expect.stringMatching(/^PipelineMonitoringAlarmTopic/) };
+
+/** The alarm whose name ends with `slug`, as its CloudFormation properties. */
+function alarm(template: Template, name: string): any {
+  const found = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.AlarmName === name);
+  if (found.length !== 1) throw new Error(`expected one alarm named ${name}, found ${found.length}`);
+  return found[0][1].Properties;
+}
+
+describe('default alarms, topic and dashboard', () => {
+  // One synthesis for the whole describe block.
+  const { stack, pipeline, template } = synth({ environmentSuffix: 'obs', monitoring: { dashboard: true } });
+
+  test('eleven alarms, each named with the suffix, each notifying the topic on ALARM and OK', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(11);
+    expect(pipeline.alarms).toHaveLength(11);
+    for (const [, r] of alarms) {
+      expect(r.Properties.AlarmName).toMatch(/^lgpd-pipeline-obs-/);
+      expect(r.Properties.AlarmActions).toEqual([TOPIC]);
+      expect(r.Properties.OKActions).toEqual([TOPIC]);
+      expect(r.Properties.DatapointsToAlarm).toBe(r.Properties.EvaluationPeriods);
+    }
+  });
+
+  test('the topic is encrypted with the pipeline key, named with the suffix and SSL-only', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'lgpd-pipeline-alarms-obs',
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny',
+          Action: 'sns:Publish',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+    expect(pipeline.alarmTopic).toBeDefined();
+  });
+
+  test('stream iterator age: Maximum over 1 minute, above 60000 ms for 5 minutes', () => {
+    expect(alarm(template, 'lgpd-pipeline-obs-stream-iterator-age')).toMatchObject({
+      Namespace: 'AWS/Kinesis',
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      Statistic: 'Maximum',
+      Period: 60,
+      Dimensions: [{ Name: 'StreamName', Value: { Ref: expect.stringMatching(/^PipelineStream/) } }],
+      Threshold: 60000,
+      EvaluationPeriods: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('stream write and read throughput exceeded: Average share above 1% for 5 minutes', () => {
+    for (const [name, metric] of [['write', 'WriteProvisionedThroughputExceeded'], ['read', 'ReadProvisionedThroughputExceeded']]) {
+      expect(alarm(template, `lgpd-pipeline-obs-stream-${name}-throttled`)).toMatchObject({
+        Namespace: 'AWS/Kinesis',
+        MetricName: metric,
+        Statistic: 'Average',
+        Period: 60,
+        Threshold: 0.01,
+        EvaluationPeriods: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  test('database CPU, free storage and connections: 5-minute periods, 3 of 3', () => {
+    const dimensions = [{ Name: 'DBInstanceIdentifier', Value: { Ref: expect.stringMatching(/^PipelineDatabase/) } }];
+    expect(alarm(template, 'lgpd-pipeline-obs-db-cpu')).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'CPUUtilization',
+      Statistic: 'Average',
+      Period: 300,
+      Dimensions: dimensions,
+      Threshold: 80,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarm(template, 'lgpd-pipeline-obs-db-free-storage')).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'FreeStorageSpace',
+      Statistic: 'Minimum',
+      Period: 300,
+      Dimensions: dimensions,
+      Threshold: 2 * 1024 ** 3,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    expect(alarm(template, 'lgpd-pipeline-obs-db-connections')).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'DatabaseConnections',
+      Statistic: 'Maximum',
+      Period: 300,
+      Dimensions: dimensions,
+      Threshold: 300,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test.each([
+    ['cache-cpu', 'CPUUtilization', 'MAX', 'Average', 300, 90, 'cpu'],
+    ['cache-engine-cpu', 'EngineCPUUtilization', 'MAX', 'Average', 300, 80, 'engine'],
+    ['cache-memory', 'DatabaseMemoryUsagePercentage', 'MAX', 'Maximum', 300, 80, 'memory'],
+    ['cache-evictions', 'Evictions', 'SUM', 'Sum', 300, 100, 'evictions'],
+    ['cache-replication-lag', 'ReplicationLag', 'MAX', 'Maximum', 60, 30, 'lag'],
+  ])('%s: %s of both nodes (%s), threshold %s', (slug, metricName, fn, stat, period, threshold, id) => {
+    const props = alarm(template, `lgpd-pipeline-obs-${slug}`);
+    expect(props).toMatchObject({ Threshold: threshold, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(props.Metrics[0]).toMatchObject({ Expression: `${fn}([${id}0,${id}1])`, ReturnData: true });
+    expect(props.Metrics.slice(1)).toEqual(['lgpd-cache-obs-001', 'lgpd-cache-obs-002'].map((clusterId, i) => ({
+      Id: `${id}${i}`,
+      ReturnData: false,
+      MetricStat: {
+        Metric: { Namespace: 'AWS/ElastiCache', MetricName: metricName, Dimensions: [{ Name: 'CacheClusterId', Value: clusterId }] },
+        Period: period,
+        Stat: stat,
+      },
+    })));
+  });
+
+  test('no alarm on database replica lag: the pipeline creates no read replica (Multi-AZ standby is synchronous)', () => {
+    const names = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.AlarmName as string);
+    expect(names.filter(n => /db-replica/.test(n))).toEqual([]);
+  });
+
+  test('the dashboard is named with the suffix and shows every alarm', () => {
+    const [[, dashboard]] = resourcesOf(template, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.Properties.DashboardName).toBe('lgpd-pipeline-obs');
+    const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
+    for (const metric of ['GetRecords.IteratorAgeMilliseconds', 'FreeStorageSpace', 'EngineCPUUtilization', 'ReplicationLag']) {
+      expect(body).toContain(metric);
+    }
+  });
+
+  test('metric methods return the metrics the alarms watch', () => {
+    expect(stack.resolve(pipeline.metricIteratorAge().toMetricConfig().metricStat?.metricName)).toBe('GetRecords.IteratorAgeMilliseconds');
+    expect(pipeline.metricDatabaseCpu().metricName).toBe('CPUUtilization');
+    expect(pipeline.metricDatabaseFreeStorage().statistic).toBe('Minimum');
+    expect(pipeline.metricDatabaseConnections().metricName).toBe('DatabaseConnections');
+    expect(pipeline.metricWriteThrottled().metricName).toBe('WriteProvisionedThroughputExceeded');
+    expect(pipeline.metricReadThrottled().metricName).toBe('ReadProvisionedThroughputExceeded');
+    expect(pipeline.metricCacheCpu().toMetricConfig().mathExpression?.expression).toBe('MAX([cpu0,cpu1])');
+    expect(pipeline.metricCacheEvictions().toMetricConfig().mathExpression?.expression).toBe('SUM([evictions0,evictions1])');
+    expect(Object.keys(pipeline.metricCacheEngineCpu().toMetricConfig().mathExpression!.usingMetrics)).toEqual(['engine0', 'engine1']);
+    expect(Object.keys(pipeline.metricCacheMemory().toMetricConfig().mathExpression!.usingMetrics)).toEqual(['memory0', 'memory1']);
+    expect(Object.keys(pipeline.metricCacheReplicationLag().toMetricConfig().mathExpression!.usingMetrics)).toEqual(['lag0', 'lag1']);
+    expect(pipeline.alarmsOf(PipelineAlarm.DATABASE_CPU)).toHaveLength(1);
+  });
+
+  test('cdk-nag AwsSolutions and NIST 800-53 R5 find nothing in the monitoring resources', () => {
+    const messages: string[] = [];
+    for (const pack of [new AwsSolutionsChecks(), new NIST80053R5Checks()]) {
+      const report: any = pack.validateScope(stack);
+      for (const v of report?.violations ?? []) {
+        const where = JSON.stringify(v.violatingResources ?? v);
+        if (/Monitoring/.test(where)) messages.push(`${v.ruleName ?? v.rule}: ${where}`);
+      }
+    }
+    expect(messages).toEqual([]);
+  });
+});
+
+describe('overrides', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Overrides', { env: { region: 'sa-east-1' } });
+  const topic = new sns.Topic(stack, 'OpsTopic');
+  new LgpdDataPipeline(stack, 'Pipeline', {
+    environmentSuffix: 'ovr',
+    cacheNodesPerGroup: 3,
+    monitoring: {
+      alarmTopic: topic,
+      disabledAlarms: [PipelineAlarm.CACHE_EVICTIONS, PipelineAlarm.STREAM_READ_THROTTLED],
+      streamIteratorAgeThreshold: Duration.minutes(10),
+      streamThrottledPercentThreshold: 5,
+      databaseCpuPercentThreshold: 70,
+      databaseFreeStorageThreshold: Size.gibibytes(10),
+      databaseConnectionsThreshold: 1000,
+      cacheCpuPercentThreshold: 50,
+      cacheEngineCpuPercentThreshold: 60,
+      cacheMemoryPercentThreshold: 75,
+      cacheReplicationLagThreshold: Duration.seconds(5),
+    },
+  });
+  const template = Template.fromStack(stack);
+
+  test('a user topic receives the alarms and no topic is created', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    for (const [, r] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+      expect(r.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^OpsTopic/) }]);
+    }
+  });
+
+  test('disabled alarms are not created', () => {
+    const names = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.AlarmName);
+    expect(names).toHaveLength(9);
+    expect(names).not.toContain('lgpd-pipeline-ovr-cache-evictions');
+    expect(names).not.toContain('lgpd-pipeline-ovr-stream-read-throttled');
+  });
+
+  test('every threshold is overridable', () => {
+    const thresholds = Object.fromEntries(resourcesOf(template, 'AWS::CloudWatch::Alarm')
+      .map(([, r]) => [r.Properties.AlarmName.replace('lgpd-pipeline-ovr-', ''), r.Properties.Threshold]));
+    expect(thresholds).toEqual({
+      'stream-iterator-age': 600000,
+      'stream-write-throttled': 0.05,
+      'db-cpu': 70,
+      'db-free-storage': 10 * 1024 ** 3,
+      'db-connections': 1000,
+      'cache-cpu': 50,
+      'cache-engine-cpu': 60,
+      'cache-memory': 75,
+      'cache-replication-lag': 5,
+    });
+  });
+
+  test('three cache nodes are all watched', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'lgpd-pipeline-ovr-cache-cpu',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([cpu0,cpu1,cpu2])' })]),
+    });
+  });
+});
+
+describe('switches and cluster mode', () => {
+  test('enableAlarms false creates no alarm and no topic; createAlarmTopic false leaves alarms without actions', () => {
+    const app = new App();
+    const off = new Stack(app, 'Off', { env: { region: 'sa-east-1' } });
+    const p = new LgpdDataPipeline(off, 'Pipeline', { environmentSuffix: 'off', monitoring: { enableAlarms: false } });
+    const silent = new Stack(app, 'Silent', { env: { region: 'sa-east-1' } });
+    new LgpdDataPipeline(silent, 'Pipeline', { environmentSuffix: 'silent', monitoring: { createAlarmTopic: false } });
+    const a = Template.fromStack(off);
+    a.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    a.resourceCountIs('AWS::SNS::Topic', 0);
+    a.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(p.alarmTopic).toBeUndefined();
+    const b = Template.fromStack(silent);
+    b.resourceCountIs('AWS::SNS::Topic', 0);
+    b.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    for (const [, r] of resourcesOf(b, 'AWS::CloudWatch::Alarm')) expect(r.Properties.AlarmActions).toBeUndefined();
+  });
+
+  test('cluster mode: node ids carry the node group, and more than 10 nodes split an alarm in chunks of 10', () => {
+    const { pipeline, stack } = build({ environmentSuffix: 'big', cacheNodeGroups: 4, cacheNodesPerGroup: 3 });
+    const template = Template.fromStack(stack);
+    const cpu = resourcesOf(template, 'AWS::CloudWatch::Alarm')
+      .filter(([, r]) => /-cache-cpu(-\d)?$/.test(r.Properties.AlarmName)).map(([, r]) => r.Properties);
+    expect(cpu.map(p => p.AlarmName)).toEqual(['lgpd-pipeline-big-cache-cpu-1', 'lgpd-pipeline-big-cache-cpu-2']);
+    expect(cpu[0].Metrics).toHaveLength(11);
+    expect(cpu[1].Metrics).toHaveLength(3);
+    expect(cpu[0].Metrics[1].MetricStat.Metric.Dimensions).toEqual([{ Name: 'CacheClusterId', Value: 'lgpd-cache-big-0001-001' }]);
+    expect(cpu[1].Metrics[2].MetricStat.Metric.Dimensions).toEqual([{ Name: 'CacheClusterId', Value: 'lgpd-cache-big-0004-003' }]);
+    expect(pipeline.alarmsOf(PipelineAlarm.CACHE_CPU)).toHaveLength(2);
+    expect(Object.keys(pipeline.metricCacheCpu().toMetricConfig().mathExpression!.usingMetrics)).toHaveLength(12);
+  });
+
+  test('fails when a topic is given and createAlarmTopic is true', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'sa-east-1' } });
+    const topic = new sns.Topic(stack, 'T');
+    expect(() => new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'x', monitoring: { alarmTopic: topic, createAlarmTopic: true } }))
+      .toThrow(/invalid monitoring.createAlarmTopic: got true; must be left unset when you give monitoring.alarmTopic/);
+  });
+
+  test('fails when a percentage threshold is out of range', () => {
+    expect(() => build({ environmentSuffix: 'x', monitoring: { databaseCpuPercentThreshold: 120 } }))
+      .toThrow(/invalid monitoring.databaseCpuPercentThreshold: got 120; must be a percentage/);
+    expect(() => build({ environmentSuffix: 'x', monitoring: { cacheEvictionsThreshold: 0 } }))
+      .toThrow(/invalid monitoring.cacheEvictionsThreshold: got 0/);
+  });
+});
