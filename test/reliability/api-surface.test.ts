@@ -1,0 +1,65 @@
+/**
+ * API stability. Once a version is on npm, `npx projen compat:released` (spawned by `ci`) runs
+ * jsii-diff against it. Until then this test pins the exported names and the public members users
+ * call, so a rename or removal is a deliberate change to this list, not an accident.
+ */
+import * as api from '../../src';
+
+/** Every name the module exports, sorted. Adding an export means adding it here. */
+const EXPORTED_NAMES = [
+  'CacheEngineVersion',
+  'CacheNodeType',
+  'DATA_CLASSIFICATION_TAG',
+  'ENVIRONMENT_SUFFIX_TAG',
+  'LgpdChecks',
+  'LgpdDataPipeline',
+  'MAX_SHARDS',
+  'PipelineAlarm',
+  'PipelineKey',
+  'PipelineMonitoring',
+  'PipelineNetwork',
+  'RedisReplicationGroup',
+  'TransactionDatabase',
+  'TransactionStream',
+];
+
+/** Public members (prototype methods and getters, static members) that must not disappear. */
+const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
+  LgpdDataPipeline: { methods: ['allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'] },
+  CacheNodeType: {
+    methods: ['toString'],
+    statics: ['of', 'T4G_MICRO', 'T4G_SMALL', 'T4G_MEDIUM', 'M7G_LARGE', 'M7G_XLARGE', 'M7G_2XLARGE', 'R7G_LARGE', 'R7G_XLARGE', 'R7G_2XLARGE', 'R7G_4XLARGE'],
+  },
+  CacheEngineVersion: { statics: ['redis', 'valkey', 'REDIS_6_2', 'REDIS_7_0', 'REDIS_7_1', 'VALKEY_7_2', 'VALKEY_8_0', 'VALKEY_8_1'] },
+  RedisReplicationGroup: { methods: ['grantAuthTokenRead', 'replicationGroupArn'] },
+  TransactionDatabase: { methods: ['grantConnect', 'grantSecretRead'], statics: ['LOG_EXPORTS'] },
+  TransactionStream: { methods: ['grantRead', 'grantWrite'] },
+  PipelineNetwork: { statics: ['DATA_SUBNETS'] },
+};
+
+/** Values users may have written into their own code or tags. */
+const CONSTANTS = {
+  DATA_CLASSIFICATION_TAG: 'lgpd:data-classification',
+  ENVIRONMENT_SUFFIX_TAG: 'lgpd:environment-suffix',
+  MAX_SHARDS: 200,
+};
+
+describe('API surface', () => {
+  test('the exported names are exactly the pinned ones', () => {
+    expect(Object.keys(api).sort()).toEqual(EXPORTED_NAMES);
+  });
+
+  test.each(Object.entries(MEMBERS))('%s keeps its public members', (name, { methods = [], statics = [] }) => {
+    const cls = (api as Record<string, any>)[name];
+    expect(typeof cls).toBe('function');
+    const proto = Object.getOwnPropertyNames(cls.prototype);
+    expect(methods.filter(m => !proto.includes(m))).toEqual([]);
+    expect(statics.filter(s => !(s in cls))).toEqual([]);
+  });
+
+  test('exported constants keep their values', () => {
+    for (const [name, value] of Object.entries(CONSTANTS)) {
+      expect((api as Record<string, unknown>)[name]).toEqual(value);
+    }
+  });
+});

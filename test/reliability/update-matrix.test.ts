@@ -1,0 +1,43 @@
+/**
+ * Updates that keep the data: each single prop change from the FastShop baseline is diffed with
+ * @aws-cdk/cloudformation-diff; scaling, retention and alarm changes must replace none of the
+ * database, the replication group, the stream and the key.
+ */
+import { CHANGES, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from './update-matrix';
+
+describe('update matrix', () => {
+  let rows: MatrixRow[];
+  beforeAll(() => { rows = computeMatrix(); });
+
+  test('every scaling, retention and alarm change replaces no stateful resource', () => {
+    const offenders = rows.filter(r => r.scaling && !r.knownIssue && r.verdict !== 'safe to change');
+    expect(offenders.map(r => `${r.change}: ${r.verdict} ${JSON.stringify(r.effects)}`)).toEqual([]);
+    expect(rows.filter(r => r.scaling && !r.knownIssue).length).toBeGreaterThanOrEqual(13);
+  });
+
+  test('known issues still replace data (when one is fixed, remove its knownIssue in update-matrix.ts)', () => {
+    const fixed = rows.filter(r => r.knownIssue && r.verdict === 'safe to change');
+    expect(fixed.map(r => r.change)).toEqual([]);
+  });
+
+  test('changes that replace data by design are the expected ones', () => {
+    expect(rows.filter(r => r.verdict === 'replaces data' && !r.knownIssue).map(r => r.change)).toEqual([
+      '`cacheEngineVersion` Redis 7.1 → Valkey 8.0',
+      '`cachePort` 6380 → 6390',
+      '`cacheNodeGroups` unset → 2 (cluster mode on)',
+      '`database.port` 5433 → 5434',
+      '`database.databaseName` transactions → orders',
+      '`database.masterUsername` pipeline_admin → shop_admin',
+      '`environmentSuffix` dev → prod',
+      '`encryptionKey` new key → a brought key',
+    ]);
+  });
+
+  test('every change is recorded, and docs/reliability.md shows the current table', () => {
+    expect(rows.length).toBe(CHANGES.length);
+    const inDocs = tableInDocs();
+    if (inDocs === undefined) throw new Error(`${DOCS_FILE} has no update-matrix block`);
+    // If this fails after an intended change, regenerate the table: npx projen docs:update-matrix
+    expect(inDocs).toEqual(renderTable(rows));
+  });
+});
