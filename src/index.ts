@@ -5,3 +5,4 @@ export * from './stream';
 export * from './database';
 export * from './cache';
 export * from './monitoring';
+export * from './compliance';

@@ -1,0 +1,167 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import DynamoDBBoundedRetention from './rules/dynamodb/DynamoDBBoundedRetention';
+import DynamoDBCustomerManagedKey from './rules/dynamodb/DynamoDBCustomerManagedKey';
+import ElastiCacheCustomerManagedKey from './rules/elasticache/ElastiCacheCustomerManagedKey';
+import ElastiCacheTransitEncryptionRequired from './rules/elasticache/ElastiCacheTransitEncryptionRequired';
+import { personalDataInAllowedRegions } from './rules/general/PersonalDataInAllowedRegions';
+import KinesisStreamCustomerManagedKey from './rules/kinesis/KinesisStreamCustomerManagedKey';
+import LogGroupBoundedRetention from './rules/logs/LogGroupBoundedRetention';
+import LogGroupCustomerManagedKey from './rules/logs/LogGroupCustomerManagedKey';
+import RDSAuditLogsExported from './rules/rds/RDSAuditLogsExported';
+import RDSStorageCustomerManagedKey from './rules/rds/RDSStorageCustomerManagedKey';
+import RDSTransportEncryptionEnforced from './rules/rds/RDSTransportEncryptionEnforced';
+import S3BoundedRetention from './rules/s3/S3BoundedRetention';
+import S3CustomerManagedKey from './rules/s3/S3CustomerManagedKey';
+import S3TransportEncryptionEnforced from './rules/s3/S3TransportEncryptionEnforced';
+import SecretCustomerManagedKey from './rules/secretsmanager/SecretCustomerManagedKey';
+import VPCFlowLogsAllTraffic from './rules/vpc/VPCFlowLogsAllTraffic';
+
+/**
+ * Properties of {@link LgpdChecks}.
+ */
+export interface LgpdChecksProps extends NagPackProps {
+  /**
+   * Regions where personal data may be stored (LGPD Art. 33, international transfer). Resources that
+   * store data in any other region, or in an env-agnostic stack, are reported.
+   *
+   * @default ['sa-east-1']
+   */
+  readonly allowedRegions?: string[];
+}
+
+interface LgpdRule {
+  readonly rule: (node: CfnResource) => NagRuleCompliance;
+  readonly info: string;
+  readonly explanation: string;
+}
+
+const ART_46 = 'LGPD Art. 46, security measures';
+const ART_16 = 'LGPD Art. 16, end of processing';
+const ART_37 = 'LGPD Art. 37, records of processing';
+const ART_33 = 'LGPD Art. 33, international transfer';
+
+/**
+ * cdk-nag rules for the LGPD (Lei Geral de Proteção de Dados, Brazil's data-protection law). Each rule
+ * names the article it serves; it applies to any CDK app, not only to `LgpdDataPipeline`.
+ *
+ * Rule ids are `LGPD-<RuleName>`; acknowledge one on a construct with
+ * `Validations.of(construct).acknowledge({ id: 'LGPD-LogGroupBoundedRetention', reason: '...' })`.
+ *
+ * @example
+ * declare const app: App;
+ * const report = new LgpdChecks(app, { allowedRegions: ['sa-east-1'] }).validateScope(app);
+ */
+export class LgpdChecks extends NagPack {
+  /** The name of the pack, also the prefix of its rule ids. */
+  public readonly name = 'LGPD';
+  private readonly rules: LgpdRule[];
+
+  /**
+   * Like cdk-nag's own packs: `new LgpdChecks(app)` or `new LgpdChecks(app, { allowedRegions })`.
+   *
+   * @param scope the app; needed only for cdk-nag's `writeSuppressionsToCloudFormation`
+   * @param props allowed regions and cdk-nag options
+   */
+  constructor(scope?: IConstruct, props: LgpdChecksProps = {}) {
+    super(scope, props);
+    this.packName = 'LGPD';
+    const allowedRegions = props.allowedRegions ?? ['sa-east-1'];
+    this.rules = [
+      {
+        rule: KinesisStreamCustomerManagedKey,
+        info: `The Kinesis stream is not encrypted with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Encrypt the stream with a key whose policy, rotation and use you control (StreamEncryption EncryptionType KMS with your own KeyId), so access to the records can be audited and revoked.',
+      },
+      {
+        rule: RDSStorageCustomerManagedKey,
+        info: `The RDS instance or cluster does not encrypt its storage with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Set StorageEncrypted with your own KmsKeyId; snapshots and replicas inherit it.',
+      },
+      {
+        rule: RDSTransportEncryptionEnforced,
+        info: `The RDS instance or cluster accepts unencrypted connections (${ART_46}, data in transit).`,
+        explanation: 'Attach a parameter group with rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport = ON (MySQL, MariaDB); the default parameter group allows plain-text connections.',
+      },
+      {
+        rule: RDSAuditLogsExported,
+        info: `The RDS instance or cluster does not export its logs to CloudWatch Logs (${ART_37}).`,
+        explanation: 'Export the database logs (EnableCloudwatchLogsExports) so connections and access to personal data leave an audit trail outside the database.',
+      },
+      {
+        rule: ElastiCacheCustomerManagedKey,
+        info: `The ElastiCache cache is not encrypted at rest with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Use a replication group or serverless cache with AtRestEncryptionEnabled and your own KmsKeyId; stand-alone cache clusters cannot be encrypted at rest.',
+      },
+      {
+        rule: ElastiCacheTransitEncryptionRequired,
+        info: `The ElastiCache cache does not require TLS (${ART_46}, data in transit).`,
+        explanation: 'Set TransitEncryptionEnabled, and TransitEncryptionMode required (not preferred, which still accepts plain-text clients).',
+      },
+      {
+        rule: S3CustomerManagedKey,
+        info: `The S3 bucket does not encrypt objects by default with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Use SSE-KMS (or DSSE-KMS) with your own KMSMasterKeyID as the bucket default encryption.',
+      },
+      {
+        rule: S3TransportEncryptionEnforced,
+        info: `The S3 bucket does not deny requests made without TLS (${ART_46}, data in transit).`,
+        explanation: 'Add a bucket policy statement that denies s3:* to every principal when aws:SecureTransport is false (enforceSSL: true on the L2 Bucket).',
+      },
+      {
+        rule: S3BoundedRetention,
+        info: `The S3 bucket keeps objects forever: no enabled lifecycle rule expires them (${ART_16}).`,
+        explanation: 'Add a lifecycle rule with an expiration that matches how long the purpose of the processing needs the data.',
+      },
+      {
+        rule: DynamoDBCustomerManagedKey,
+        info: `The DynamoDB table is not encrypted with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Set SSESpecification with SSEEnabled, SSEType KMS and your own KMSMasterKeyId (for global tables, a key for every replica).',
+      },
+      {
+        rule: DynamoDBBoundedRetention,
+        info: `The DynamoDB table has no time to live, so items are kept forever (${ART_16}).`,
+        explanation: 'Enable TimeToLiveSpecification on an attribute that holds the expiry of each item.',
+      },
+      {
+        rule: LogGroupCustomerManagedKey,
+        info: `The CloudWatch Logs log group is not encrypted with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Set KmsKeyId on the log group; log lines often carry personal data. The key policy must let the logs service principal use the key.',
+      },
+      {
+        rule: LogGroupBoundedRetention,
+        info: `The CloudWatch Logs log group keeps logs forever: it has no retention (${ART_16}).`,
+        explanation: 'Set RetentionInDays to the period your records-of-processing policy requires.',
+      },
+      {
+        rule: SecretCustomerManagedKey,
+        info: `The Secrets Manager secret is not encrypted with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Set KmsKeyId on the secret so that reading it needs a decrypt permission on a key you control.',
+      },
+      {
+        rule: VPCFlowLogsAllTraffic,
+        info: `The VPC has no flow log recording all traffic (${ART_37}).`,
+        explanation: 'Add a flow log with TrafficType ALL on the VPC, delivered to an encrypted destination with a retention.',
+      },
+      {
+        rule: personalDataInAllowedRegions(allowedRegions),
+        info: `The resource stores data outside the allowed regions (${allowedRegions.join(', ')}), or its stack names no region (${ART_33}).`,
+        explanation: 'Deploy stores of personal data only to the allowed regions, in stacks with an explicit env region; add a region to allowedRegions only where the transfer is lawful under LGPD Art. 33.',
+      },
+    ];
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const r of this.rules) {
+      this.applyRule({
+        ruleSuffixOverride: r.rule.name,
+        info: r.info,
+        explanation: r.explanation,
+        level: NagMessageLevel.ERROR,
+        rule: r.rule,
+        node,
+      });
+    }
+  }
+}
