@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { acknowledge } from './compliance/private/acknowledge';
 import { checkHours, checkInt, fail } from './private/validation';
 
 /** The default Kinesis shard quota per account in most regions, sa-east-1 included. */
@@ -48,6 +49,7 @@ export interface TransactionStreamProps {
 export class TransactionStream extends Construct {
   /** The stream. */
   public readonly stream: kinesis.Stream;
+  private readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: TransactionStreamProps) {
     super(scope, id);
@@ -57,6 +59,7 @@ export class TransactionStream extends Construct {
     }
     checkInt('shardCount', props.shardCount, 1, MAX_SHARDS, 'the default Kinesis shard quota per account');
     checkHours('streamRetention', props.retentionPeriod, 24, 8760);
+    this.key = props.encryptionKey;
 
     this.stream = new kinesis.Stream(this, 'Resource', {
       streamName: props.streamName,
@@ -67,11 +70,22 @@ export class TransactionStream extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+
+    // The stream is encrypted with the pipeline's customer-managed key on purpose: its key policy,
+    // rotation and audit trail are ours, and revoking it makes the data unreadable. AwsSolutions-KDS3
+    // prefers the AWS-managed key (alias/aws/kinesis), which gives none of that.
+    acknowledge(this.stream, 'AwsSolutions-KDS3',
+      'The stream is encrypted with the pipeline customer-managed KMS key on purpose (LGPD Art. 46): its key policy, rotation and CloudTrail record are controlled by the owner, which the AWS-managed alias/aws/kinesis key this rule prefers does not allow.');
   }
 
-  /** Grants putting records, including the key's encrypt permissions. */
+  /**
+   * Grants putting records, including the one key permission a producer needs (`kms:GenerateDataKey`),
+   * without the `kms:ReEncrypt*` and `kms:GenerateDataKey*` wildcards of the generic key grant.
+   */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.stream.grantWrite(grantee);
+    const grant = this.stream.grant(grantee, 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords');
+    this.key.grant(grantee, 'kms:GenerateDataKey');
+    return grant;
   }
 
   /** Grants reading records, including the key's decrypt permission. */

@@ -1,0 +1,78 @@
+import { App } from 'aws-cdk-lib';
+import { acknowledgements, cdkNagPacks, findings, resourceCount, variants } from './nag';
+import { LgpdChecks } from '../../src';
+
+/**
+ * The acknowledgements the library makes, as `<rule id> @ <path below the pipeline>`. Each is scoped to
+ * the one construct that makes the resource and listed with its reason in README (Compliance). Adding
+ * one is a decision a reviewer sees here; removing one makes its pack fail below.
+ */
+const IAM4_RDS_MONITORING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]';
+const COMMON_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-KDS3 @ Stream/Resource',
+  'AwsSolutions-SMG4 @ Cache/AuthToken',
+  'HIPAA.Security-SecretsManagerRotationEnabled @ Cache/AuthToken',
+  'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/AuthToken',
+  'HIPAA.Security-RDSInBackupPlan @ Database/Resource',
+  'NIST.800.53.R5-RDSInBackupPlan @ Database/Resource',
+  `${IAM4_RDS_MONITORING} @ Database/Resource/MonitoringRole`,
+];
+const publicRoutes = (azs: number) => Array.from({ length: azs }, (_, i) => ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
+  .map(pack => `${pack}-VPCNoUnrestrictedRouteToIGW @ Network/Resource/PublicSubnet${i + 1}/DefaultRoute`)).flat();
+const EXPECTED_ACKNOWLEDGEMENTS: Record<string, string[]> = {
+  fastshop: [...COMMON_ACKNOWLEDGEMENTS, ...publicRoutes(2)],
+  production: [...COMMON_ACKNOWLEDGEMENTS, ...publicRoutes(3)],
+  destroyable: [
+    ...COMMON_ACKNOWLEDGEMENTS, ...publicRoutes(2),
+    'AwsSolutions-RDS10 @ Database/Resource',
+    'HIPAA.Security-RDSInstanceDeletionProtectionEnabled @ Database/Resource',
+    'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled @ Database/Resource',
+  ],
+};
+
+/**
+ * Findings on resources the FastShop example app itself makes (not the library), waiting for the
+ * example to acknowledge them: the CDK grants of its processor role write an inline policy. Listed
+ * so that any other finding fails; once examples/fastshop/app.ts acknowledges them, empty this list.
+ */
+const EXAMPLE_OWNED = new Set(['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
+  .map(pack => `error ${pack}-IAMNoInlinePolicy FastShopPipeline/ProcessorRole/DefaultPolicy/Resource`));
+
+const apps = variants();
+for (const app of Object.values(apps)) app.synth();
+
+describe.each(Object.keys(apps))('%s', (name) => {
+  const app: App = apps[name];
+
+  test('has resources for the packs to check', () => {
+    expect(resourceCount(app)).toBeGreaterThan(40);
+  });
+
+  test.each(['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'])('no unacknowledged error or warning in %s', (packName) => {
+    const pack = cdkNagPacks().find(p => p.name === packName)!;
+    expect(findings(pack, app).filter(f => !EXAMPLE_OWNED.has(f))).toEqual([]);
+  });
+
+  test('no unacknowledged error or warning in LgpdChecks', () => {
+    expect(findings(new LgpdChecks(), app)).toEqual([]);
+  });
+
+  test('the acknowledgements are exactly the pinned list, each with a reason a reviewer can read', () => {
+    const acks = acknowledgements(app);
+    const pipelinePath = app.node.findAll().find(c => c.node.id === 'Pipeline')!.node.path;
+    const pinned = acks.map(a => `${a.id} @ ${a.path.slice(pipelinePath.length + 1)}`);
+    expect(pinned.sort()).toEqual([...EXPECTED_ACKNOWLEDGEMENTS[name]].sort());
+    for (const a of acks) {
+      expect(a.path.startsWith(`${pipelinePath}/`)).toBe(true);
+      expect(a.reason.length).toBeGreaterThan(80);
+    }
+  });
+
+  test('without the acknowledgements the packs do flag those resources (each acknowledgement is needed)', () => {
+    const acknowledged = new Set(acknowledgements(app).map(a => a.id));
+    const raw = cdkNagPacks().flatMap(p => findings(p, app, { ignoreAcknowledgements: true }))
+      .filter(f => !EXAMPLE_OWNED.has(f))
+      .map(f => f.split(' ')[1]);
+    expect(new Set(raw)).toEqual(acknowledged);
+  });
+});
