@@ -9,6 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+// Not in the package's index; the same schema lookup fullDiff itself uses for each property.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -178,32 +180,96 @@ function resourceEffect(d: ResourceDifference): Effect {
   if (d.resourceTypeChanged) return 'replaced';
   let effect: Effect = d.isDifferent ? 'updated' : '';
   for (const [property, pd] of Object.entries(d.propertyUpdates)) {
-    const condition = CONDITIONS[`${d.newResourceType}.${property}`];
-    const e = pd.changeImpact === ResourceImpact.MAY_REPLACE && condition ? condition(d.newValue) : effectOf(pd.changeImpact ?? ResourceImpact.WILL_UPDATE);
-    effect = worst(effect, e);
+    effect = worst(effect, propertyEffect(d.newResourceType!, property, d.newValue, pd.changeImpact));
   }
   return effect;
 }
 
+function propertyEffect(type: string, property: string, newResource: any, impact: ResourceImpact | undefined): Effect {
+  const condition = CONDITIONS[`${type}.${property}`];
+  if (impact === ResourceImpact.MAY_REPLACE && condition) return condition(newResource);
+  return effectOf(impact ?? ResourceImpact.WILL_UPDATE);
+}
+
+/** The replacement impact of changing one property, from the resource schema cloudformation-diff uses. */
+function replacementImpact(type: string, property: string): ResourceImpact {
+  const causes = loadResourceModel(type)?.properties?.[property]?.causesReplacement;
+  return causes === 'yes' ? ResourceImpact.WILL_REPLACE : causes === 'maybe' ? ResourceImpact.MAY_REPLACE : ResourceImpact.WILL_UPDATE;
+}
+
+/** Logical ids a value refers to with Ref, Fn::GetAtt or Fn::Sub. */
+function referencedIds(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    value.forEach(v => referencedIds(v, into));
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'Ref' && typeof v === 'string') {into.add(v);} else if (key === 'Fn::GetAtt') {into.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);} else if (key === 'Fn::Sub') {
+        const text = Array.isArray(v) ? v[0] : v;
+        for (const m of String(text).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) into.add(m[1]);
+        referencedIds(Array.isArray(v) ? v[1] : undefined, into);
+      } else {referencedIds(v, into);}
+    }
+  }
+  return into;
+}
+
+/**
+ * cloudformation-diff judges each resource on its own template text. A replaced resource gets a new
+ * physical id, so every property that refers to it (Ref, GetAtt) changes at deploy time too: this
+ * applies the resource schema to those properties as well, until nothing more changes.
+ */
+function propagateReplacements(after: any, effects: Map<string, Effect>): void {
+  const resources: Record<string, any> = after.Resources ?? {};
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const replaced = new Set([...effects].filter(([, e]) => e === 'replaced' || e === 'may be replaced').map(([id]) => id));
+    for (const [id, resource] of Object.entries(resources)) {
+      const current = effects.get(id);
+      if (current === undefined || current === 'replaced' || current === 'removed') continue; // new, or already lost
+      for (const [property, value] of Object.entries<any>(resource.Properties ?? {})) {
+        if (![...referencedIds(value)].some(ref => replaced.has(ref))) continue;
+        const effect = worst(effects.get(id)!, propertyEffect(resource.Type, property, resource, replacementImpact(resource.Type, property)));
+        if (effect !== effects.get(id)) {
+          effects.set(id, effect);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
 /** Diffs two templates and summarizes what happens to the stateful resources. */
 export function classify(change: PropChange, before: any, after: any): MatrixRow {
-  const effects = Object.fromEntries(STATEFUL_TYPES.map(t => [t, ''])) as Record<StatefulType, Effect>;
-  const other = new Set<string>();
   const diff = fullDiff(before, after);
-  diff.resources.forEachDifference((_logicalId, d) => {
+  // Every resource of the old template that is still there or removed, with its own effect.
+  const effects = new Map<string, Effect>();
+  const types = new Map<string, string>();
+  for (const [id, r] of Object.entries<any>(before.Resources ?? {})) {
+    effects.set(id, '');
+    types.set(id, r.Type);
+  }
+  diff.resources.forEachDifference((logicalId, d) => {
     if (d.isAddition) return; // something new is created: nothing existing is lost
-    const type = (d.oldResourceType ?? d.newResourceType)!;
-    const effect = resourceEffect(d);
+    effects.set(logicalId, resourceEffect(d));
+  });
+  propagateReplacements(after, effects);
+
+  const byType = Object.fromEntries(STATEFUL_TYPES.map(t => [t, ''])) as Record<StatefulType, Effect>;
+  const other = new Set<string>();
+  for (const [id, effect] of effects) {
+    const type = types.get(id)!;
     if (type in STATEFUL) {
-      effects[type as StatefulType] = worst(effects[type as StatefulType], effect);
+      byType[type as StatefulType] = worst(byType[type as StatefulType], effect);
     } else if (effect === 'replaced' || effect === 'may be replaced') {
       other.add(type);
     }
-  });
-  const all = STATEFUL_TYPES.map(t => effects[t]);
+  }
+  const all = STATEFUL_TYPES.map(t => byType[t]);
   const verdict: Verdict = all.some(e => e === 'replaced' || e === 'removed') ? 'replaces data'
     : all.includes('may be replaced') ? 'may replace data' : 'safe to change';
-  return { change: change.change, scaling: change.scaling, knownIssue: change.knownIssue, effects, otherReplaced: [...other].sort(), verdict };
+  const { change: name, scaling, knownIssue } = change;
+  return { change: name, scaling, knownIssue, effects: byType, otherReplaced: [...other].sort(), verdict };
 }
 
 /** Synthesizes the baselines and every change, and classifies each. */
