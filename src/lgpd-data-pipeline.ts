@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token, TokenComparison } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -332,8 +332,8 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
       ...props.monitoring,
       environmentSuffix: props.environmentSuffix,
       encryptionKey: this.encryptionKey,
-      stream: this.stream,
-      database: this.database,
+      streamName: names.stream,
+      databaseInstanceIdentifier: names.dbInstance,
       cacheReplicationGroupId: names.replicationGroup,
       cacheNodeGroups: props.cacheNodeGroups,
       cacheNodesPerGroup: props.cacheNodesPerGroup,
@@ -423,9 +423,31 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     return this.transactionStream.grantRead(grantee);
   }
 
-  /** Grants reading the database master secret and the cache AUTH token, including decrypting them. */
+  /**
+   * Grants reading the database master secret and the cache AUTH token, including decrypting them.
+   *
+   * A principal of this account gets the permissions in its own policy, so the key policy does not grow
+   * with each grantee and the key does not wait for the grantee's role at deploy time. A principal of
+   * another account also needs the key policy, which the secrets' own grants edit.
+   */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
-    return this.transactionDatabase.grantSecretRead(grantee).combine(this.cache.grantAuthTokenRead(grantee));
+    const stack = Stack.of(this);
+    const principalAccount = grantee.grantPrincipal.principalAccount;
+    const sameAccount = principalAccount !== undefined
+      && (principalAccount === stack.account || Token.compareStrings(principalAccount, stack.account) === TokenComparison.SAME);
+    if (!sameAccount) {
+      return this.transactionDatabase.grantSecretRead(grantee).combine(this.cache.grantAuthTokenRead(grantee));
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: [this.databaseSecret.secretArn, this.cacheAuthSecret.secretArn],
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+    }));
   }
 
   /** Grants IAM database authentication as `dbUser`. */

@@ -1,9 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { checkInt, fail } from './private/validation';
@@ -160,10 +157,13 @@ export interface PipelineMonitoringProps extends MonitoringOptions {
   readonly environmentSuffix: string;
   /** The pipeline key, which encrypts the topic the construct creates. */
   readonly encryptionKey: kms.IKey;
-  /** The stream. */
-  readonly stream: kinesis.IStream;
-  /** The database instance. */
-  readonly database: rds.IDatabaseInstance;
+  /**
+   * The stream name (a literal). Metrics use names rather than references, so the alarms do not wait
+   * for the stream or the database to be created and stay off the deployment's critical path.
+   */
+  readonly streamName: string;
+  /** The DB instance identifier (a literal, lowercase). */
+  readonly databaseInstanceIdentifier: string;
   /** The replication group id (a literal, lowercase). */
   readonly cacheReplicationGroupId: string;
   /**
@@ -271,32 +271,32 @@ export class PipelineMonitoring extends Construct {
 
   /** Age of the oldest unread record in the stream, in milliseconds (Maximum over 1 minute). */
   public metricStreamIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.props.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
+    return this.streamMetric('GetRecords.IteratorAgeMilliseconds', 'Maximum', props);
   }
 
   /** Share of records rejected by write throttling, 0 to 1 (Average over 1 minute). */
   public metricStreamWriteThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Average', period: Duration.minutes(1), ...props });
+    return this.streamMetric('WriteProvisionedThroughputExceeded', 'Average', props);
   }
 
   /** Share of GetRecords calls throttled, 0 to 1 (Average over 1 minute). */
   public metricStreamReadThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.props.stream.metricReadProvisionedThroughputExceeded({ statistic: 'Average', period: Duration.minutes(1), ...props });
+    return this.streamMetric('ReadProvisionedThroughputExceeded', 'Average', props);
   }
 
   /** Database CPU utilization, percent (Average over 5 minutes). */
   public metricDatabaseCpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.props.database.metricCPUUtilization({ statistic: 'Average', period: Duration.minutes(5), ...props });
+    return this.databaseMetric('CPUUtilization', 'Average', props);
   }
 
   /** Database free storage, bytes (Minimum over 5 minutes). */
   public metricDatabaseFreeStorage(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.props.database.metricFreeStorageSpace({ statistic: 'Minimum', period: Duration.minutes(5), ...props });
+    return this.databaseMetric('FreeStorageSpace', 'Minimum', props);
   }
 
   /** Database connections (Maximum over 5 minutes). */
   public metricDatabaseConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.props.database.metricDatabaseConnections({ statistic: 'Maximum', period: Duration.minutes(5), ...props });
+    return this.databaseMetric('DatabaseConnections', 'Maximum', props);
   }
 
   /** Host CPU of the busiest cache node, percent. */
@@ -322,6 +322,28 @@ export class PipelineMonitoring extends Construct {
   /** Replication lag of the furthest cache replica, seconds. */
   public metricCacheReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.cacheExpressions('ReplicationLag', 'MAX', 'Maximum', Duration.minutes(1), props)[0];
+  }
+
+  private streamMetric(metricName: string, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Kinesis',
+      metricName,
+      dimensionsMap: { StreamName: this.props.streamName },
+      statistic,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  private databaseMetric(metricName: string, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/RDS',
+      metricName,
+      dimensionsMap: { DBInstanceIdentifier: this.props.databaseInstanceIdentifier },
+      statistic,
+      period: Duration.minutes(5),
+      ...props,
+    });
   }
 
   /**
@@ -497,7 +519,7 @@ export class PipelineMonitoring extends Construct {
         treatMissingData: spec.missing,
       });
       if (this.alarmTopic) {
-        const action = new cloudwatchActions.SnsAction(this.alarmTopic);
+        const action = new TopicAction(this.alarmTopic);
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
@@ -535,6 +557,18 @@ export class PipelineMonitoring extends Construct {
       dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
     }
     return dashboard;
+  }
+}
+
+/**
+ * Sends alarm and OK notifications to a topic. (aws-cdk-lib's SnsAction does the same, but its module
+ * loads every other kind of alarm action too, which costs synth time.)
+ */
+class TopicAction implements cloudwatch.IAlarmAction {
+  constructor(private readonly topic: sns.ITopic) {}
+
+  public bind(): cloudwatch.AlarmActionConfig {
+    return { alarmActionArn: this.topic.topicArn };
   }
 }
 

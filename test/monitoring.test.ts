@@ -1,5 +1,6 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { LgpdDataPipeline, PipelineAlarm } from '../src';
@@ -53,7 +54,7 @@ describe('default alarms, topic and dashboard', () => {
       MetricName: 'GetRecords.IteratorAgeMilliseconds',
       Statistic: 'Maximum',
       Period: 60,
-      Dimensions: [{ Name: 'StreamName', Value: { Ref: expect.stringMatching(/^PipelineStream/) } }],
+      Dimensions: [{ Name: 'StreamName', Value: 'lgpd-transactions-obs' }],
       Threshold: 60000,
       EvaluationPeriods: 5,
       ComparisonOperator: 'GreaterThanThreshold',
@@ -76,7 +77,7 @@ describe('default alarms, topic and dashboard', () => {
   });
 
   test('database CPU, free storage and connections: 5-minute periods, 3 of 3', () => {
-    const dimensions = [{ Name: 'DBInstanceIdentifier', Value: { Ref: expect.stringMatching(/^PipelineDatabase/) } }];
+    const dimensions = [{ Name: 'DBInstanceIdentifier', Value: 'lgpd-db-obs' }];
     expect(alarm(template, 'lgpd-pipeline-obs-db-cpu')).toMatchObject({
       Namespace: 'AWS/RDS',
       MetricName: 'CPUUtilization',
@@ -169,6 +170,36 @@ describe('default alarms, topic and dashboard', () => {
       }
     }
     expect(messages).toEqual([]);
+  });
+});
+
+describe('deploy-time dependencies', () => {
+  const { stack, pipeline } = build({ environmentSuffix: 'dep' });
+  const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  pipeline.grantSecretsRead(role);
+  const template = Template.fromStack(stack).toJSON();
+
+  test('alarms name the stream and database instead of referring to them, so they do not wait for them', () => {
+    for (const [id, r] of Object.entries<any>(template.Resources)) {
+      if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+      const refs = JSON.stringify(r.Properties);
+      expect({ id, refs: /PipelineStream|PipelineDatabase|PipelineCache[A-Z]/.test(refs) }).toEqual({ id, refs: false });
+      expect(r.DependsOn).toBeUndefined();
+    }
+  });
+
+  test('grantSecretsRead to a role of this account leaves the key policy alone (the key does not wait for the role)', () => {
+    const [key] = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::KMS::Key');
+    expect(JSON.stringify(key.Properties.KeyPolicy)).not.toMatch(/App[0-9A-F]{8}/);
+    const policy = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes('App'));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow' }),
+      expect.objectContaining({
+        Action: 'kms:Decrypt',
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.sa-east-1.amazonaws.com' } },
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^PipelineKey/), 'Arn'] },
+      }),
+    ]));
   });
 });
 
