@@ -1,8 +1,7 @@
-import { App, CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { buildFastShopApp } from '../../examples/fastshop/app';
-import { LgpdDataPipeline } from '../../src';
+import { buildVariant, VARIANT_NAMES, VariantName } from '../../scripts/compliance/variants';
 
 /** The four cdk-nag packs the issue names, fresh instances (a pack keeps state between runs). */
 export function cdkNagPacks(): NagPack[] {
@@ -10,16 +9,8 @@ export function cdkNagPacks(): NagPack[] {
 }
 
 /** The apps every pack must pass: the FastShop example, a production-shaped and a destroyable pipeline. */
-export function variants(): Record<string, App> {
-  const production = new App();
-  new LgpdDataPipeline(new Stack(production, 'Production', { env: { region: 'sa-east-1' } }), 'Pipeline', {
-    environmentSuffix: 'prod', azCount: 3, cacheNodeGroups: 2,
-  });
-  const destroyable = new App();
-  new LgpdDataPipeline(new Stack(destroyable, 'Destroyable', { env: { region: 'sa-east-1' } }), 'Pipeline', {
-    environmentSuffix: 'test', removalPolicy: RemovalPolicy.DESTROY,
-  });
-  return { fastshop: buildFastShopApp(), production, destroyable };
+export function variants(): Record<VariantName, App> {
+  return Object.fromEntries(VARIANT_NAMES.map(name => [name, buildVariant(name)])) as Record<VariantName, App>;
 }
 
 /** One finding: `<severity> <rule id> <construct path>`. */
