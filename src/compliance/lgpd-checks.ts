@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import PersonalDataStoreAlarmed from './rules/cloudwatch/PersonalDataStoreAlarmed';
 import DynamoDBBoundedRetention from './rules/dynamodb/DynamoDBBoundedRetention';
 import DynamoDBCustomerManagedKey from './rules/dynamodb/DynamoDBCustomerManagedKey';
 import ElastiCacheCustomerManagedKey from './rules/elasticache/ElastiCacheCustomerManagedKey';
@@ -41,6 +42,7 @@ const ART_46 = 'LGPD Art. 46, security measures';
 const ART_16 = 'LGPD Art. 16, end of processing';
 const ART_37 = 'LGPD Art. 37, records of processing';
 const ART_33 = 'LGPD Art. 33, international transfer';
+const ART_48 = 'LGPD Art. 48, communication of security incidents';
 
 /**
  * cdk-nag rules for the LGPD (Lei Geral de Proteção de Dados, Brazil's data-protection law). Each rule
@@ -143,6 +145,11 @@ export class LgpdChecks extends NagPack {
         rule: VPCFlowLogsAllTraffic,
         info: `The VPC has no flow log recording all traffic (${ART_37}).`,
         explanation: 'Add a flow log with TrafficType ALL on the VPC, delivered to an encrypted destination with a retention.',
+      },
+      {
+        rule: PersonalDataStoreAlarmed,
+        info: `The store of personal data has no CloudWatch alarm with an action on its metrics (${ART_48}).`,
+        explanation: 'Alarm on the store (throttling, errors, free storage, replication) and send the alarm to a topic someone reads: the controller must detect an incident to communicate it to the ANPD and the data subjects.',
       },
       {
         rule: personalDataInAllowedRegions(allowedRegions),
