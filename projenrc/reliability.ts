@@ -25,7 +25,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // The package's stability is experimental, which jsii-diff does not report by default: count it.
   const compat = project.addTask('compat:released', {
     description: 'Check API compatibility with the latest released version (jsii-diff), once one is on npm',
-    condition: 'npm view cdk-lgpd-data-pipeline version > /dev/null 2>&1',
+    condition: 'npm view cdk-lgpd-data-pipeline version --loglevel=silent',
     exec: 'jsii-diff npm:cdk-lgpd-data-pipeline -k --ignore-file .compatignore --experimental-errors',
   });
 
