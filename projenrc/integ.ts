@@ -1,8 +1,150 @@
-import { awscdk } from 'projen';
+import { awscdk, github, YamlFile } from 'projen';
+
+/** Where every integration case deploys (the pipeline's data-residency guard allows only sa-east-1). */
+const REGION = 'sa-east-1';
+
+/** The integration cases, test/integ.<case>.ts. */
+export const INTEG_CASES = ['default', 'production', 'bring-your-own'];
 
 /**
- * Project configuration for this concern (tasks, workflows). Called from .projenrc.ts.
+ * integ-runner on this repository's TypeScript cases. ts-node transpiles only: the cases and their
+ * helpers are type-checked by jest (test/integ-destroyable.test.ts imports them) and eslint, and a
+ * type error elsewhere in a work-in-progress tree should not stop snapshot verification.
+ */
+const INTEG_RUNNER = [
+  'integ-runner',
+  '--directory test',
+  '--language typescript',
+  '--app "node -r ts-node/register/transpile-only {filePath}"',
+  `--parallel-regions ${REGION}`,
+].join(' ');
+
+/** The actionlint release installed by scripts/install/integ.sh (Go module proxy). */
+export const ACTIONLINT_VERSION = 'v1.7.12';
+
+/**
+ * Integration tests: snapshot verification (no credentials), snapshot update, a real deploy used by
+ * the `integ` GitHub workflow, cfn-lint on the snapshot templates, and actionlint on every workflow.
+ * Called from .projenrc.ts.
  */
 export function configure(project: awscdk.AwsCdkConstructLibrary): void {
-  void project;
+  const ci = project.tasks.tryFind('ci')!;
+
+  const integ = project.addTask('integ', {
+    description: 'Verify the integration test snapshots (test/integ.*.ts.snapshot) without deploying; fails on drift',
+    exec: INTEG_RUNNER,
+  });
+  project.addTask('integ:update', {
+    description: 'Regenerate the integration test snapshots of the cases whose snapshot changed, without deploying',
+    exec: `${INTEG_RUNNER} --update-on-failed --dry-run`,
+  });
+  project.addTask('integ:deploy', {
+    description: 'Deploy, assert and destroy integration cases in the current AWS account (all, or the files given: integ.default.ts)',
+    exec: `${INTEG_RUNNER} --force --no-update-workflow --verbose`,
+    receiveArgs: true,
+  });
+
+  const cfnLint = project.addTask('lint:integ-cfn', {
+    description: 'Run cfn-lint on every integration snapshot template (zero errors and warnings)',
+    exec: 'cfn-lint --config-file .cfnlintrc.yaml -- test/integ.*.snapshot/*.template.json',
+  });
+
+  // actionlint's configuration: one finding is waived, in projen's own build workflow (its
+  // self-mutation step writes `>> $GITHUB_OUTPUT` unquoted, shellcheck SC2086 at info level), which
+  // this repository cannot change. Every other workflow, and every other finding, is linted.
+  new YamlFile(project, '.github/actionlint.yaml', {
+    obj: {
+      paths: {
+        '.github/workflows/build.yml': {
+          ignore: ['shellcheck reported issue in this script: SC2086:info:2:93: Double quote to prevent globbing'],
+        },
+      },
+    },
+  });
+
+  const lintWorkflows = project.addTask('lint:workflows', {
+    description: 'Lint the GitHub workflow files with actionlint (and shellcheck on their run blocks), and the integ shell scripts',
+    steps: [
+      { exec: 'PATH="$PATH:$(go env GOPATH)/bin" actionlint -color=false .github/workflows/*.yml' },
+      { exec: 'shellcheck test/integ-helpers/*.sh scripts/install/integ.sh' },
+    ],
+  });
+
+  // The snapshots are committed whole: the repository ignores *.js under test/ and every cdk.out,
+  // which would drop the assertion handler bundle and the snapshot's version marker.
+  project.gitignore.include('/test/integ.*.snapshot/**');
+  // integ-runner's working output, and the deploy workflow's logs.
+  project.gitignore.exclude('test/cdk-integ.out.*', '/integ-output/');
+
+  ci.spawn(integ);
+  ci.spawn(cfnLint);
+  ci.spawn(lintWorkflows);
+
+  addDeployWorkflow(project);
+}
+
+/**
+ * The `integ` workflow: deploys, asserts and destroys every case in a real account, through OIDC.
+ * On demand, and on pull requests that change src/ when the repository variable AWS_INTEG_ROLE_ARN
+ * is set (never for pull requests from forks, which get no id token).
+ */
+function addDeployWorkflow(project: awscdk.AwsCdkConstructLibrary): void {
+  const workflow = new github.GithubWorkflow(project.github!, 'integ', {
+    // Every run uses the same physical names: one at a time per repository, never cancelled halfway
+    // (a cancelled run would leave stacks behind).
+    limitConcurrency: true,
+    concurrencyOptions: { group: 'integ-aws-account', cancelInProgress: false },
+  });
+  workflow.on({
+    workflowDispatch: {},
+    pullRequest: { paths: ['src/**'] },
+  });
+  workflow.addJobs({
+    integ: {
+      name: 'integ ${{ matrix.case }}',
+      runsOn: ['ubuntu-latest'],
+      if: "vars.AWS_INTEG_ROLE_ARN != '' && (github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name == github.repository)",
+      permissions: { idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
+      timeoutMinutes: 150,
+      strategy: { failFast: false, matrix: { domain: { case: INTEG_CASES } } },
+      env: { CI: 'true', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+      steps: [
+        github.WorkflowSteps.checkout(),
+        {
+          name: 'Setup Node.js',
+          uses: 'actions/setup-node@v7.0.0',
+          with: { 'node-version': '20' },
+        },
+        { name: 'Install dependencies', run: 'npm ci' },
+        {
+          name: 'AWS credentials (OIDC)',
+          uses: 'aws-actions/configure-aws-credentials@v6.2.3',
+          with: {
+            'role-to-assume': '${{ vars.AWS_INTEG_ROLE_ARN }}',
+            'aws-region': REGION,
+            'role-session-name': 'integ-${{ github.run_id }}-${{ github.run_attempt }}',
+          },
+        },
+        {
+          name: 'Deploy, assert and destroy',
+          env: { CASE: '${{ matrix.case }}' },
+          run: [
+            'set -o pipefail',
+            'mkdir -p integ-output',
+            'npx projen integ:deploy "integ.${CASE}.ts" 2>&1 | tee "integ-output/${CASE}.log"',
+          ].join('\n'),
+        },
+        github.WorkflowSteps.uploadArtifact({
+          name: 'Upload integ-runner output',
+          if: 'always()',
+          with: {
+            name: 'integ-${{ matrix.case }}',
+            path: 'integ-output/\ntest/cdk-integ.out.*\ntest/integ.${{ matrix.case }}.ts.snapshot/',
+            ifNoFilesFound: 'ignore',
+            retentionDays: 14,
+          },
+        }),
+      ],
+    },
+  });
 }

@@ -1,0 +1,226 @@
+/**
+ * The stacks of the integration test cases, shared by the integ apps (test/integ.*.ts) and the unit
+ * tests that check them (test/integ-destroyable.test.ts), so both build exactly the same stacks.
+ *
+ * Not named `integ.*`: integ-runner only runs files whose name starts with `integ.`.
+ */
+import { App, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps } from '../../src';
+
+/** Every case deploys to São Paulo: the pipeline's data-residency guard allows only sa-east-1. */
+export const INTEG_REGION = 'sa-east-1';
+
+/** The environment suffix of each case: physical names carry it, so the cases never collide. */
+export const SUFFIXES = {
+  default: 'integ-default',
+  production: 'integ-prod',
+  bringYourOwn: 'integ-byo',
+} as const;
+
+/**
+ * The stack the assertions of a case live in. It must be in the same environment as the case's
+ * stacks, or the assertions could not reference their resources.
+ */
+export function assertionStack(app: App, id: string): Stack {
+  return new Stack(app, id, {
+    env: { region: INTEG_REGION },
+    description: `cdk-lgpd-data-pipeline integration test assertions (${id})`,
+  });
+}
+
+/** The record the assertions put on the stream and expect the consumer to read back. */
+export function testRecord(suffix: string): string {
+  return JSON.stringify({ transactionId: `tx-${suffix}`, amount: '42.00', currency: 'BRL' });
+}
+
+/**
+ * Reads the one record at a sequence number of a shard and returns its data as text. Inline, so the
+ * integ stack has no asset to upload; the Node.js runtime ships the AWS SDK v3.
+ */
+const CONSUMER_CODE = `
+const { KinesisClient, GetShardIteratorCommand, GetRecordsCommand } = require('@aws-sdk/client-kinesis');
+const kinesis = new KinesisClient({});
+exports.handler = async (event) => {
+  let { ShardIterator: iterator } = await kinesis.send(new GetShardIteratorCommand({
+    StreamName: process.env.STREAM_NAME,
+    ShardId: event.shardId,
+    ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+    StartingSequenceNumber: event.sequenceNumber,
+  }));
+  for (let attempt = 0; attempt < 10 && iterator; attempt++) {
+    const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1 }));
+    const record = (page.Records || []).find(r => r.SequenceNumber === event.sequenceNumber);
+    if (record) return Buffer.from(record.Data).toString('utf8');
+    iterator = page.NextShardIterator;
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  throw new Error('record ' + event.sequenceNumber + ' not found on ' + event.shardId);
+};
+`;
+
+/**
+ * A small stream consumer for the round-trip assertion: given a shard and a sequence number, it
+ * reads that record back through the pipeline's read grant (which includes decrypting with the key).
+ */
+export class StreamConsumer extends Construct {
+  /** The function. */
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, pipeline: LgpdDataPipeline) {
+    super(scope, id);
+    // Created here, encrypted and destroyed with the stack (it is test scaffolding, not pipeline
+    // data), rather than by Lambda on first invocation, which would leave it behind.
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: pipeline.encryptionKey,
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new lambda.Function(this, 'Function', {
+      description: `Reads a record back from ${pipeline.environmentSuffix}'s stream (integration test)`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(CONSUMER_CODE),
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: { STREAM_NAME: pipeline.stream.streamName },
+      logGroup,
+    });
+    pipeline.grantRead(this.function);
+    // aws-cdk-lib declares a DependsOn on the function's role that its GetAtt already implies
+    // (cfn-lint W3005): acknowledged on this one resource, as src/network.ts does for the VPC's provider.
+    (this.function.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  }
+}
+
+/** Properties of a {@link PipelineCaseStack}. */
+export interface PipelineCaseStackProps extends StackProps {
+  /** The pipeline's props. */
+  readonly pipeline: LgpdDataPipelineProps;
+}
+
+/**
+ * A stack with one pipeline, the consumer the assertions use, and the outputs an operator needs.
+ */
+export class PipelineCaseStack extends Stack {
+  public readonly pipeline: LgpdDataPipeline;
+  public readonly consumer: StreamConsumer;
+
+  constructor(scope: Construct, id: string, props: PipelineCaseStackProps) {
+    super(scope, id, { env: { region: INTEG_REGION }, ...props });
+    this.pipeline = new LgpdDataPipeline(this, 'Pipeline', props.pipeline);
+    this.consumer = new StreamConsumer(this, 'Consumer', this.pipeline);
+
+    new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.databaseEndpointAddress });
+    new CfnOutput(this, 'CacheEndpoint', { value: this.pipeline.cacheEndpointAddress });
+  }
+}
+
+/**
+ * `default`: the FastShop dev shape, two AZs, one shard, and destroyable: nothing retained, no
+ * deletion protection.
+ */
+export function defaultCaseStack(app: App): PipelineCaseStack {
+  return new PipelineCaseStack(app, 'LgpdIntegDefault', {
+    description: 'cdk-lgpd-data-pipeline integration test: default (FastShop dev shape, destroyable)',
+    pipeline: {
+      environmentSuffix: SUFFIXES.default,
+      azCount: 2,
+      shardCount: 1,
+      cacheNodeType: CacheNodeType.T4G_SMALL,
+      removalPolicy: RemovalPolicy.DESTROY,
+    },
+  });
+}
+
+/**
+ * `production`: three AZs, a Multi-AZ database, retained data (the construct's default removal
+ * policy: the stream, key, secrets and logs are retained; the database and cache leave final
+ * snapshots; the database has deletion protection) and a cluster-mode cache with two node groups.
+ */
+export function productionCaseStack(app: App): PipelineCaseStack {
+  return new PipelineCaseStack(app, 'LgpdIntegProduction', {
+    description: 'cdk-lgpd-data-pipeline integration test: production (3 AZs, Multi-AZ, retained data, cluster mode)',
+    pipeline: {
+      environmentSuffix: SUFFIXES.production,
+      azCount: 3,
+      shardCount: 2,
+      cacheNodeType: CacheNodeType.T4G_SMALL,
+      cacheNodeGroups: 2,
+      cacheNodesPerGroup: 2,
+      database: { multiAz: true },
+    },
+  });
+}
+
+/** The stacks of the `bring-your-own` case. */
+export interface BringYourOwnStacks {
+  /** The stack that owns the existing VPC and key. */
+  readonly base: Stack;
+  /** The existing VPC. */
+  readonly vpc: ec2.Vpc;
+  /** The existing key. */
+  readonly key: kms.Key;
+  /** The stack with the pipeline, which is given the VPC and the key. */
+  readonly pipelineStack: PipelineCaseStack;
+}
+
+/**
+ * `bring-your-own`: a VPC and a customer-managed key that already exist (in a stack of their own)
+ * are passed to the pipeline. Destroyable.
+ */
+export function bringYourOwnCaseStacks(app: App): BringYourOwnStacks {
+  const base = new Stack(app, 'LgpdIntegBringYourOwnBase', {
+    env: { region: INTEG_REGION },
+    description: 'cdk-lgpd-data-pipeline integration test: bring-your-own, the existing VPC and key',
+  });
+  const vpc = new ec2.Vpc(base, 'ExistingVpc', {
+    vpcName: `existing-${SUFFIXES.bringYourOwn}`,
+    maxAzs: 2,
+    natGateways: 0,
+    restrictDefaultSecurityGroup: false,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+    ],
+  });
+  const key = new kms.Key(base, 'ExistingKey', {
+    alias: `alias/existing-${SUFFIXES.bringYourOwn}`,
+    description: 'An existing customer-managed key (cdk-lgpd-data-pipeline bring-your-own integration test)',
+    enableKeyRotation: true,
+    pendingWindow: Duration.days(7),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  // What the README asks of a key you bring: CloudWatch Logs may use it for this account's log groups.
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogsForThisAccountLogGroups',
+    principals: [new iam.ServicePrincipal(`logs.${base.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${base.partition}:logs:${base.region}:${base.account}:log-group:*` },
+    },
+  }));
+
+  const pipelineStack = new PipelineCaseStack(app, 'LgpdIntegBringYourOwn', {
+    description: 'cdk-lgpd-data-pipeline integration test: bring-your-own VPC and key',
+    pipeline: {
+      environmentSuffix: SUFFIXES.bringYourOwn,
+      vpc,
+      encryptionKey: key,
+      shardCount: 1,
+      cacheNodeType: CacheNodeType.T4G_MICRO,
+      database: { multiAz: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    },
+  });
+  pipelineStack.addDependency(base);
+  return { base, vpc, key, pipelineStack };
+}
