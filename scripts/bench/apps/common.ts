@@ -11,8 +11,15 @@ export function benchApp(): App {
   return new App({ outdir });
 }
 
-/** Synthesizes and prints `{"maxRssKiB": ...}` for the runner. */
+/** Synthesizes and prints `{"maxRssKiB": ..., "cpuMs": ...}` for the runner. */
 export function synthAndReport(app: App): void {
   app.synth();
-  process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+  report();
+}
+
+/** Prints the peak RSS and the CPU time (user + system) of this process so far. */
+export function report(): void {
+  const usage = process.resourceUsage();
+  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+  process.stdout.write(`${JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMs })}\n`);
 }
