@@ -1,0 +1,116 @@
+package com.example.lgpd;
+
+import io.github.cdklgpd.datapipeline.CacheEngineVersion;
+import io.github.cdklgpd.datapipeline.CacheNodeType;
+import io.github.cdklgpd.datapipeline.DatabaseOptions;
+import io.github.cdklgpd.datapipeline.LgpdDataPipeline;
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.InstanceClass;
+import software.amazon.awscdk.services.ec2.InstanceSize;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kinesis.StreamMode;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/**
+ * The Java consumer: the same two stacks, with the same props, as consumers/typescript/app.ts,
+ * built against the jar jsii-pacmak produced.
+ */
+public final class ConsumerApp {
+    /** Where the synthesized templates go: consumers/out/java. */
+    public static final Path OUTDIR = Path.of(System.getProperty("lgpd.outdir", "../out/java"));
+
+    private ConsumerApp() {
+    }
+
+    /** A pipeline with its own VPC and key, and one that brings both. */
+    public static App build(final Path outdir) {
+        App app = App.Builder.create().outdir(outdir.toString()).build();
+        Environment env = Environment.builder().region("sa-east-1").build();
+
+        // 1. Non-default props: three AZs, four shards, an r7g cache, destroyable, and a grant.
+        Stack stack = Stack.Builder.create(app, "LgpdConsumer").env(env).build();
+        LgpdDataPipeline pipeline = LgpdDataPipeline.Builder.create(stack, "Pipeline")
+                .environmentSuffix("consumer")
+                .azCount(3)
+                .shardCount(4)
+                .streamRetention(Duration.hours(48))
+                // jsii's Java names for the constants split a digit from the letter after it:
+                // R7G_LARGE in TypeScript and Go is R7_G_LARGE here (see docs/languages.md).
+                .cacheNodeType(CacheNodeType.R7_G_LARGE)
+                .cacheEngineVersion(CacheEngineVersion.VALKEY_8_0)
+                .cacheNodesPerGroup(3)
+                .cachePort(6390)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .logRetention(RetentionDays.THREE_MONTHS)
+                .allowedRegions(List.of("sa-east-1"))
+                .dataClassification("payment-data")
+                .database(DatabaseOptions.builder()
+                        .instanceType(InstanceType.of(InstanceClass.R7G, InstanceSize.LARGE))
+                        .allocatedStorage(50)
+                        .backupRetention(Duration.days(14))
+                        .databaseName("orders")
+                        .build())
+                .build();
+        Role writer = Role.Builder.create(stack, "Writer")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .build();
+        pipeline.grantWrite(writer);
+        SecurityGroup client = SecurityGroup.Builder.create(stack, "Client")
+                .vpc(pipeline.getVpc())
+                .allowAllOutbound(false)
+                .build();
+        pipeline.allowFrom(client);
+
+        // 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
+        Stack byo = Stack.Builder.create(app, "LgpdConsumerByo").env(env).build();
+        Key key = Key.Builder.create(byo, "Key")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        key.grantEncryptDecrypt(new ServicePrincipal("logs.sa-east-1.amazonaws.com"));
+        Vpc vpc = Vpc.Builder.create(byo, "Vpc")
+                .maxAzs(2)
+                .natGateways(0)
+                .subnetConfiguration(List.of(SubnetConfiguration.builder()
+                        .name("data")
+                        .subnetType(SubnetType.PRIVATE_ISOLATED)
+                        .cidrMask(24)
+                        .build()))
+                .build();
+        LgpdDataPipeline byoPipeline = LgpdDataPipeline.Builder.create(byo, "Pipeline")
+                .environmentSuffix("byo")
+                .vpc(vpc)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build())
+                .encryptionKey(key)
+                .streamMode(StreamMode.ON_DEMAND)
+                .cacheNodeType(CacheNodeType.of("cache.r7g.xlarge"))
+                .cacheEngineVersion(CacheEngineVersion.redis("7.0"))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        Role reader = Role.Builder.create(byo, "Reader")
+                .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                .build();
+        byoPipeline.grantRead(reader);
+        byoPipeline.grantSecretsRead(reader);
+        byoPipeline.grantDatabaseConnect(reader, "app");
+        return app;
+    }
+
+    public static void main(final String[] args) {
+        build(OUTDIR).synth();
+    }
+}

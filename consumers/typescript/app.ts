@@ -1,0 +1,80 @@
+/**
+ * The TypeScript reference consumer: the same two stacks, with the same props, as the Python, Java
+ * and Go consumers (consumers/python/app.py, consumers/java/.../ConsumerApp.java, consumers/go/app.go).
+ * consumers/compare.ts compares their templates with this one's.
+ *
+ * It imports the compiled library (lib/, the JavaScript of the npm tarball) under its package name's
+ * place; the other consumers install the packages jsii-pacmak built.
+ */
+import * as path from 'path';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline } from '../../lib';
+
+/** Builds the consumer app: a pipeline with its own VPC and key, and one that brings both. */
+export function buildConsumerApp(outdir: string): App {
+  const app = new App({ outdir });
+  const env = { region: 'sa-east-1' };
+
+  // 1. Non-default props: three AZs, four shards, an r7g cache, destroyable, and a grant.
+  const stack = new Stack(app, 'LgpdConsumer', { env });
+  const pipeline = new LgpdDataPipeline(stack, 'Pipeline', {
+    environmentSuffix: 'consumer',
+    azCount: 3,
+    shardCount: 4,
+    streamRetention: Duration.hours(48),
+    cacheNodeType: CacheNodeType.R7G_LARGE,
+    cacheEngineVersion: CacheEngineVersion.VALKEY_8_0,
+    cacheNodesPerGroup: 3,
+    cachePort: 6390,
+    removalPolicy: RemovalPolicy.DESTROY,
+    logRetention: logs.RetentionDays.THREE_MONTHS,
+    allowedRegions: ['sa-east-1'],
+    dataClassification: 'payment-data',
+    database: {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
+      allocatedStorage: 50,
+      backupRetention: Duration.days(14),
+      databaseName: 'orders',
+    },
+  });
+  const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  pipeline.grantWrite(writer);
+  const client = new ec2.SecurityGroup(stack, 'Client', { vpc: pipeline.vpc, allowAllOutbound: false });
+  pipeline.allowFrom(client);
+
+  // 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
+  const byo = new Stack(app, 'LgpdConsumerByo', { env });
+  const key = new kms.Key(byo, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+  key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.sa-east-1.amazonaws.com'));
+  const vpc = new ec2.Vpc(byo, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const byoPipeline = new LgpdDataPipeline(byo, 'Pipeline', {
+    environmentSuffix: 'byo',
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    encryptionKey: key,
+    streamMode: kinesis.StreamMode.ON_DEMAND,
+    cacheNodeType: CacheNodeType.of('cache.r7g.xlarge'),
+    cacheEngineVersion: CacheEngineVersion.redis('7.0'),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const reader = new iam.Role(byo, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  byoPipeline.grantRead(reader);
+  byoPipeline.grantSecretsRead(reader);
+  byoPipeline.grantDatabaseConnect(reader, 'app');
+  return app;
+}
+
+if (require.main === module) {
+  const outdir = path.resolve(__dirname, '..', 'out', 'typescript');
+  const assembly = buildConsumerApp(outdir).synth();
+  for (const s of assembly.stacks) console.log(`typescript: ${s.stackName} -> ${path.relative(process.cwd(), path.join(assembly.directory, s.templateFile))}`);
+}
