@@ -15,8 +15,8 @@ import { assertionStack, bringYourOwnCaseStacks, defaultCaseStack, productionCas
 /**
  * aws-cdk-lib's singleton provider behind `restrictDefaultSecurityGroup` is a Lambda function without
  * a log group in the stack: Lambda creates `/aws/lambda/<function>` on its first invocation and
- * nothing deletes it. A known leftover of aws-cdk-lib's VPC, listed here so every other function
- * is held to the rule. See docs/integration.md.
+ * `cdk destroy` does not delete it (the integ cases' postDestroy hook does). A known leftover of
+ * aws-cdk-lib's VPC, listed here so every other function is held to the rule. See docs/integration.md.
  */
 const KNOWN_UNMANAGED_LOG_GROUPS = [/^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/];
 

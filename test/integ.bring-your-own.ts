@@ -18,6 +18,10 @@ const integ = new IntegTest(app, 'LgpdPipelineBringYourOwn', {
   regions: [INTEG_REGION],
   assertionStack: assertionStack(app, 'LgpdIntegBringYourOwnAssertions'),
   stackUpdateWorkflow: false,
+  hooks: {
+    // Lambda's own log groups of the providers, which no stack owns (hooks run from test/, no shell).
+    postDestroy: [`bash integ-helpers/delete-lambda-logs.sh ${INTEG_REGION} LgpdIntegBringYourOwn`],
+  },
 });
 addPipelineAssertions(integ, pipelineStack, { clusterMode: false, multiAzDatabase: false, deletionProtection: false });
 

@@ -18,6 +18,10 @@ const integ = new IntegTest(app, 'LgpdPipelineDefault', {
   assertionStack: assertionStack(app, 'LgpdIntegDefaultAssertions'),
   // Deploy the current code only, not the committed snapshot first (the stacks are region-bound).
   stackUpdateWorkflow: false,
+  hooks: {
+    // Lambda's own log groups of the providers, which no stack owns (hooks run from test/, no shell).
+    postDestroy: [`bash integ-helpers/delete-lambda-logs.sh ${INTEG_REGION} LgpdIntegDefault`],
+  },
 });
 addPipelineAssertions(integ, stack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false });
 

@@ -25,7 +25,10 @@ const integ = new IntegTest(app, 'LgpdPipelineProduction', {
     preDestroy: [
       `aws rds modify-db-instance --region ${INTEG_REGION} --db-instance-identifier lgpd-db-${SUFFIXES.production} --no-deletion-protection --apply-immediately`,
     ],
-    postDestroy: [`bash integ-helpers/cleanup-retained.sh ${INTEG_REGION} ${SUFFIXES.production}`],
+    postDestroy: [
+      `bash integ-helpers/cleanup-retained.sh ${INTEG_REGION} ${SUFFIXES.production}`,
+      `bash integ-helpers/delete-lambda-logs.sh ${INTEG_REGION} LgpdIntegProduction`,
+    ],
   },
 });
 addPipelineAssertions(integ, stack, { clusterMode: true, multiAzDatabase: true, deletionProtection: true });
