@@ -7,9 +7,9 @@ const REGION = 'sa-east-1';
 export const INTEG_CASES = ['default', 'production', 'bring-your-own'];
 
 /**
- * integ-runner on this repository's TypeScript cases. ts-node transpiles only: the cases and their
- * helpers are type-checked by jest (test/integ-destroyable.test.ts imports them) and eslint, and a
- * type error elsewhere in a work-in-progress tree should not stop snapshot verification.
+ * integ-runner on this repository's TypeScript cases. ts-node transpiles only (each case would
+ * otherwise type-check the whole library again): the `integ` task type-checks the apps with tsc first,
+ * and jest type-checks the helpers (test/integ-destroyable.test.ts imports them).
  */
 const INTEG_RUNNER = [
   'integ-runner',
@@ -31,8 +31,12 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   const ci = project.tasks.tryFind('ci')!;
 
   const integ = project.addTask('integ', {
-    description: 'Verify the integration test snapshots (test/integ.*.ts.snapshot) without deploying; fails on drift',
-    exec: INTEG_RUNNER,
+    description: 'Type-check the integ apps, then verify their snapshots (test/integ.*.ts.snapshot) without deploying; fails on drift',
+    steps: [
+      // integ-runner only transpiles; the helpers are type-checked by jest, the apps here.
+      { exec: `tsc --noEmit --strict --esModuleInterop --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node,jest --noUnusedLocals --noUnusedParameters ${INTEG_CASES.map(c => `test/integ.${c}.ts`).join(' ')}` },
+      { exec: INTEG_RUNNER },
+    ],
   });
   // --force: rewrite every snapshot, not only those whose templates drifted (a change to a case's
   // integ.json alone, its hooks for example, is not drift to integ-runner).

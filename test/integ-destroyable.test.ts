@@ -47,10 +47,17 @@ function templateOf(stack: Stack): Template {
   return Template.fromStack(stack);
 }
 
+// Each case is synthesized once for the whole file.
+const defaultApp = new App();
+const defaultStack = defaultCaseStack(defaultApp);
+const defaultAssertStack = assertionStack(defaultApp, 'Assertions');
+addPipelineAssertions(new IntegTest(defaultApp, 'Case', { testCases: [defaultStack], assertionStack: defaultAssertStack }),
+  defaultStack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false });
+const defaultTemplate = templateOf(defaultStack);
+const productionTemplate = templateOf(productionCaseStack(new App()));
+
 describe('integration case default (destroyable)', () => {
-  const app = new App();
-  const stack = defaultCaseStack(app);
-  const template = templateOf(stack);
+  const template = defaultTemplate;
 
   test('leaves nothing behind: no retained resource, no deletion protection, no retained log group', () => {
     expect(leftovers(template)).toEqual([]);
@@ -82,14 +89,14 @@ describe('integration case default (destroyable)', () => {
 describe('integration case bring-your-own (destroyable)', () => {
   const app = new App();
   const { base, pipelineStack } = bringYourOwnCaseStacks(app);
+  const template = templateOf(pipelineStack);
 
   test('leaves nothing behind, in the pipeline stack and in the stack of the existing VPC and key', () => {
-    expect(leftovers(templateOf(pipelineStack))).toEqual([]);
+    expect(leftovers(template)).toEqual([]);
     expect(leftovers(templateOf(base))).toEqual([]);
   });
 
   test('the pipeline creates no VPC and no key of its own', () => {
-    const template = templateOf(pipelineStack);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::Kinesis::Stream', {
@@ -99,9 +106,7 @@ describe('integration case bring-your-own (destroyable)', () => {
 });
 
 describe('integration case production (retained data)', () => {
-  const app = new App();
-  const stack = productionCaseStack(app);
-  const template = templateOf(stack);
+  const template = productionTemplate;
 
   test('keeps its data: the database and cache leave snapshots, the rest is retained, deletion protection is on', () => {
     template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: { DeletionProtection: true, MultiAZ: true } });
@@ -117,12 +122,7 @@ describe('integration case production (retained data)', () => {
 });
 
 describe('assertion stacks', () => {
-  const app = new App();
-  const stack = defaultCaseStack(app);
-  const assertStack = assertionStack(app, 'Assertions');
-  const integ = new IntegTest(app, 'Case', { testCases: [stack], assertionStack: assertStack });
-  addPipelineAssertions(integ, stack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false });
-  const assertions = Template.fromStack(assertStack);
+  const assertions = templateOf(defaultAssertStack);
 
   test('describe the stream, the replication group and the database, and read a record back', () => {
     const calls = Object.values(assertions.toJSON().Resources as Record<string, any>)
@@ -161,9 +161,7 @@ describe('the leftovers check', () => {
   });
 
   test('fails when the production case is checked: it keeps its data on purpose', () => {
-    const app = new App();
-    const found = leftovers(templateOf(productionCaseStack(app)));
-    expect(found).toEqual(expect.arrayContaining([
+    expect(leftovers(productionTemplate)).toEqual(expect.arrayContaining([
       expect.stringMatching(/AWS::RDS::DBInstance\) has deletion protection$/),
       expect.stringMatching(/AWS::Kinesis::Stream\) has DeletionPolicy Retain$/),
     ]));
