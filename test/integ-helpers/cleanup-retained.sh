@@ -8,6 +8,7 @@
 #
 # Usage: cleanup-retained.sh <region> <environment-suffix>
 set -uo pipefail
+export AWS_PAGER=""
 region="$1"
 suffix="$2"
 aws() { command aws --region "$region" "$@"; }

@@ -8,6 +8,7 @@
 #
 # Usage: delete-lambda-logs.sh <region> <stack-name-prefix>
 set -uo pipefail
+export AWS_PAGER=""
 region="$1"
 prefix="/aws/lambda/$2"
 for group in $(aws logs describe-log-groups --region "$region" --log-group-name-prefix "$prefix" \
