@@ -67,19 +67,22 @@ const stream = fc.oneof(
 );
 
 /**
- * Cluster mode off (cacheNodeGroups unset) or on. ElastiCache allows at most 500 nodes per cluster
- * (node groups x nodes per group), so the generator stays within it.
+ * Cluster mode off (cacheNodeGroups unset) or on, within ElastiCache's default quota of 90 nodes per
+ * cluster (node groups x nodes per group), as shardCount stays within the default shard quota.
+ * Larger clusters are a known gap (docs/reliability.md): the construct accepts up to 500 node groups,
+ * and with alarms and a dashboard a 500-node cluster's template passes CloudFormation's 1 MB limit.
  */
+const MAX_CACHE_NODES = 90;
 const cache = fc.integer({ min: 2, max: 6 }).chain(nodes => fc.record({
   cacheNodeType: fc.option(nodeType, { nil: undefined }),
   cacheEngineVersion: fc.option(engineVersion, { nil: undefined }),
   cacheNodesPerGroup: fc.constantFrom(nodes, undefined),
   cacheNodeGroups: fc.option(
-    fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: Math.floor(500 / nodes) })),
+    fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: Math.floor(MAX_CACHE_NODES / nodes) })),
     { nil: undefined, freq: 3 },
   ),
   cachePort: fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined, freq: 3 }),
-})).filter(c => (c.cacheNodeGroups ?? 1) * (c.cacheNodesPerGroup ?? 2) <= 500);
+})).filter(c => (c.cacheNodeGroups ?? 1) * (c.cacheNodesPerGroup ?? 2) <= MAX_CACHE_NODES);
 
 const identifier = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/).filter(n => !['postgres', 'rdsadmin', 'admin'].includes(n));
 
@@ -308,6 +311,12 @@ function checkInvariants(g: Generated, template: any): void {
     }
   }
 
+  // 9. CloudFormation can take the template: at most 500 resources and 1 MB (as `cdk synth` writes it).
+  const resourceCount = Object.keys(resources).length;
+  expect(resourceCount <= 500, `${resourceCount} resources, over CloudFormation's 500`);
+  const bytes = Buffer.byteLength(JSON.stringify(template, undefined, 1));
+  expect(bytes <= 1_000_000, `template of ${bytes} bytes, over CloudFormation's 1 MB`);
+
   if (problems.length > 0) throw new Error(`invariants broken:\n  - ${problems.join('\n  - ')}`);
 }
 
@@ -350,7 +359,7 @@ describe('generated configurations', () => {
       { numRuns: NUM_RUNS, seed: SEED, path: PATH },
     );
     console.log(`fast-check: ${NUM_RUNS} generated configurations synthesized and checked in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  });
+  }, 900_000);
 
   test(`a sample of at least ${Math.min(20, LINT_SAMPLE)} generated templates passes cfn-lint with no error`, async () => {
     const files = fs.readdirSync(sampleDir).filter(f => f.endsWith('.template.json')).map(f => path.join(sampleDir, f));
@@ -367,5 +376,5 @@ describe('generated configurations', () => {
     // cfn-lint's exit code is a bit mask (2 errors, 4 warnings, 8 informational): 2 must not be set.
     const hasErrors = (status: number) => status > 15 || Math.floor(status / 2) % 2 === 1;
     expect(results.filter(r => hasErrors(r.status)).map(r => r.status)).toEqual([]);
-  });
+  }, 900_000);
 });

