@@ -26,8 +26,13 @@ const KEEPING = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
 export function leftovers(template: Template): string[] {
   const found: string[] = [];
   const resources: Record<string, any> = template.toJSON().Resources ?? {};
-  const logGroupIds = new Set(Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::Logs::LogGroup').map(([id]) => id));
+  const logGroups = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
+  const logGroupIds = new Set(logGroups.map(([id]) => id));
+  // A function also logs to a log group of the stack when that group is named /aws/lambda/<function>.
+  const functionsWithNamedGroup = new Set(logGroups
+    .map(([, r]) => r.Properties?.LogGroupName?.['Fn::Join']?.[1])
+    .filter(parts => parts?.[0] === '/aws/lambda/' && parts[1]?.Ref)
+    .map(parts => parts[1].Ref));
   for (const [id, r] of Object.entries(resources)) {
     for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy']) {
       if (KEEPING.includes(r[policy])) found.push(`${id} (${r.Type}) has ${policy} ${r[policy]}`);
@@ -37,7 +42,9 @@ export function leftovers(template: Template): string[] {
     }
     if (r.Type === 'AWS::Lambda::Function' && !KNOWN_UNMANAGED_LOG_GROUPS.some(re => re.test(id))) {
       const ref = r.Properties?.LoggingConfig?.LogGroup?.Ref;
-      if (!ref || !logGroupIds.has(ref)) found.push(`${id} (${r.Type}) logs to a log group the stack does not own`);
+      if (!(ref && logGroupIds.has(ref)) && !functionsWithNamedGroup.has(id)) {
+        found.push(`${id} (${r.Type}) logs to a log group the stack does not own`);
+      }
     }
   }
   return found;
