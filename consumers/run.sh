@@ -5,6 +5,8 @@
 # template with the TypeScript reference app's. Prints build and test time and package size per
 # language.
 #
+# Also checks the API's jsii shape first (consumers/api-shape.ts).
+#
 #   bash consumers/run.sh                 # python, java and go
 #   bash consumers/run.sh python          # one language
 #   SKIP_PACKAGE=1 bash consumers/run.sh  # reuse the packages already in dist/
@@ -70,7 +72,13 @@ sizes() {
   esac
 }
 
-# The reference first: the TypeScript app with the same props, from the compiled library (lib/).
+# The API's jsii shape: no union or any types, every optional prop documents its default.
+echo "=== jsii API shape"
+t0=$(now)
+if npx ts-node --transpile-only --project tsconfig.dev.json consumers/api-shape.ts; then status=ok; else status=FAIL; fi
+result api-shape "${status}" 0 $(( $(now) - t0 )) ""
+
+# The reference: the TypeScript app with the same props, from the compiled library (lib/).
 echo "=== typescript (reference)"
 t0=$(now)
 if run_typescript; then result typescript ok 0 $(( $(now) - t0 )) "$(sizes typescript)"
@@ -90,7 +98,7 @@ done
 
 echo "=== template comparison"
 t0=$(now)
-if npx ts-node --project tsconfig.dev.json consumers/compare.ts "${languages[@]}"; then status=ok; else status=FAIL; fi
+if npx ts-node --transpile-only --project tsconfig.dev.json consumers/compare.ts "${languages[@]}"; then status=ok; else status=FAIL; fi
 result compare "${status}" 0 $(( $(now) - t0 )) ""
 
 echo

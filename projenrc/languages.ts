@@ -6,6 +6,10 @@ import { awscdk } from 'projen';
  */
 export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // ---- Packages ------------------------------------------------------------------------------------
+  // Every package embeds the npm tarball: keep synthesized apps and CI files out of it (cdk.out alone
+  // was ~200 files and most of the size). rosetta/ and .jsii.tabl.json stay: Construct Hub uses them.
+  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml']) project.addPackageIgnore(p);
+
   // Java: Maven Central serves cdknag 3.0.2 but its metadata lists only 2.x, so the range pacmak writes
   // for the cdk-nag peer ([3.0.2,4.0.0)) resolves to nothing. seed-m2.sh installs 3.0.2 into ~/.m2 and
   // pacmak builds against ~/.m2 (by default it uses a fresh, empty repository per build: slow too).
