@@ -26,6 +26,8 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
 
   // ---- Examples that compile in every language -----------------------------------------------------
   // README and TSDoc @example snippets (read from .jsii, so after compile) with rosetta/default.ts-fixture.
+  // Part of post-compile, so a broken example fails the build, and the translations (.jsii.tabl.json)
+  // exist before packaging: every package ships them for Construct Hub.
   const rosetta = project.addTask('rosetta', {
     description: 'Compile and translate every README and @example snippet with jsii-rosetta --strict',
     exec: 'jsii-rosetta extract --strict',
@@ -40,7 +42,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
   });
 
+  project.postCompileTask.spawn(rosetta);
   const ci = project.tasks.tryFind('ci')!;
-  ci.spawn(rosetta);
   ci.spawn(consumers);
 }
