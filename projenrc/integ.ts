@@ -46,7 +46,8 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   });
   project.addTask('integ:deploy', {
     description: 'Deploy, assert and destroy integration cases in the current AWS account (all, or the files given: integ.default.ts)',
-    exec: `${INTEG_RUNNER} --force --no-update-workflow --verbose`,
+    // --inspect-failures keeps a failed case's cloud assembly (test/cdk-integ.out.*) for the workflow's artifact.
+    exec: `${INTEG_RUNNER} --force --no-update-workflow --inspect-failures --verbose`,
     receiveArgs: true,
   });
 
