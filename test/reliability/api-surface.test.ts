@@ -3,6 +3,9 @@
  * jsii-diff against it. Until then this test pins the exported names and the public members users
  * call, so a rename or removal is a deliberate change to this list, not an accident.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
 import * as api from '../../src';
 
 /** Every name the module exports, sorted. Adding an export means adding it here. */
@@ -44,6 +47,33 @@ const CONSTANTS = {
   MAX_SHARDS: 200,
 };
 
+/**
+ * Members of the props interfaces users write: renaming or removing one, or making an optional one
+ * required, breaks their code. `?` marks an optional member.
+ */
+const PROPS: Record<string, { readonly file: string; readonly members: string[] }> = {
+  LgpdDataPipelineProps: {
+    file: 'src/lgpd-data-pipeline.ts',
+    members: [
+      'environmentSuffix', 'azCount?', 'streamMode?', 'shardCount?', 'streamRetention?', 'cacheNodeType?', 'cacheEngineVersion?',
+      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'encryptionKey?',
+      'allowedRegions?', 'dataClassification?', 'logRetention?', 'monitoring?',
+    ],
+  },
+  DatabaseOptions: {
+    file: 'src/database.ts',
+    members: ['instanceType?', 'engineVersion?', 'allocatedStorage?', 'maxAllocatedStorage?', 'multiAz?', 'backupRetention?', 'port?', 'databaseName?', 'masterUsername?'],
+  },
+};
+
+/** The members an interface declares itself, from the source (a syntax walk: no type checking, fast). */
+function declaredMembers(file: string, name: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf-8'), ts.ScriptTarget.Latest);
+  const found = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  if (!found) throw new Error(`interface ${name} not found in ${file}`);
+  return found.members.filter(ts.isPropertySignature).map(m => `${m.name.getText(source)}${m.questionToken ? '?' : ''}`);
+}
+
 describe('API surface', () => {
   test('the exported names are exactly the pinned ones', () => {
     expect(Object.keys(api).sort()).toEqual(EXPORTED_NAMES);
@@ -55,6 +85,14 @@ describe('API surface', () => {
     const proto = Object.getOwnPropertyNames(cls.prototype);
     expect(methods.filter(m => !proto.includes(m))).toEqual([]);
     expect(statics.filter(s => !(s in cls))).toEqual([]);
+  });
+
+  test.each(Object.entries(PROPS))('%s keeps its members, and every new one is optional', (name, { file, members }) => {
+    const declared = declaredMembers(file, name);
+    // Removed, renamed, or optional made required:
+    expect(members.filter(m => !declared.includes(m))).toEqual([]);
+    // Added and required (an added optional member is fine; add it to the list to pin it):
+    expect(declared.filter(m => !members.includes(m) && !m.endsWith('?'))).toEqual([]);
   });
 
   test('exported constants keep their values', () => {
