@@ -11,7 +11,6 @@ export function lgpdFindings(build: (stack: Stack) => void,
   const region = options.region === undefined ? 'sa-east-1' : options.region;
   const stack = new Stack(app, 'Test', region === null ? {} : { env: { region } });
   build(stack);
-  app.synth();
   const report = new LgpdChecks(undefined, options.props).validateScope(app);
   return report.violations
     .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.constructPath.replace(/^Test\//, '')}`))
