@@ -1,6 +1,6 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { acknowledgements, cdkNagPacks, findings, resourceCount, variants } from './nag';
-import { LgpdChecks } from '../../src';
+import { LgpdChecks, LgpdDataPipeline } from '../../src';
 
 /**
  * The acknowledgements the library makes, as `<rule id> @ <path below the pipeline>`. Each is scoped to
@@ -74,5 +74,20 @@ describe.each(Object.keys(apps))('%s', (name) => {
       .filter(f => !EXAMPLE_OWNED.has(f))
       .map(f => f.split(' ')[1]);
     expect(new Set(raw)).toEqual(acknowledged);
+  });
+});
+
+describe('LgpdChecks on a pipeline whose alarms notify no one', () => {
+  test('fails when the alarms have no topic: the stream, database and cache are reported (Art. 48)', () => {
+    const app = new App();
+    new LgpdDataPipeline(new Stack(app, 'Quiet', { env: { region: 'sa-east-1' } }), 'Pipeline', {
+      environmentSuffix: 'quiet', monitoring: { createAlarmTopic: false },
+    });
+    app.synth();
+    expect(findings(new LgpdChecks(), app)).toEqual([
+      'error LGPD-PersonalDataStoreAlarmed Quiet/Pipeline/Cache/Resource',
+      'error LGPD-PersonalDataStoreAlarmed Quiet/Pipeline/Database/Resource/Resource',
+      'error LGPD-PersonalDataStoreAlarmed Quiet/Pipeline/Stream/Resource/Resource',
+    ]);
   });
 });
