@@ -3,10 +3,11 @@
  * an edge A -> B wherever A refers to B (Ref, Fn::GetAtt, Fn::Sub, DependsOn). Resources of one type
  * that occur more than twice are drawn as one node ("Subnet x4"), so the picture stays readable.
  *
- *   ts-node scripts/diagram/diagram.ts [template.json] [out-prefix]
+ *   ts-node scripts/diagram/diagram.ts [--check] [template.json] [out-prefix]
  *
  * Writes <out-prefix>.dot and, with Graphviz's `dot` on the PATH, <out-prefix>.svg.
  * Defaults: cdk.out/fastshop/FastShopPipeline.template.json and docs/architecture.
+ * With --check nothing is written: it exits 1 if <out-prefix>.dot differs from what the template gives.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -141,8 +142,10 @@ export function toDot(graph: Graph, title: string): string {
 }
 
 function main(): void {
-  const templatePath = process.argv[2] ?? 'cdk.out/fastshop/FastShopPipeline.template.json';
-  const outPrefix = process.argv[3] ?? 'docs/architecture';
+  const check = process.argv.includes('--check');
+  const args = process.argv.slice(2).filter(a => a !== '--check');
+  const templatePath = args[0] ?? 'cdk.out/fastshop/FastShopPipeline.template.json';
+  const outPrefix = args[1] ?? 'docs/architecture';
   if (!fs.existsSync(templatePath)) {
     console.error(`${templatePath} not found: run \`npx projen synth:example\` first`);
     process.exit(1);
@@ -153,6 +156,15 @@ function main(): void {
   const title = `${path.basename(templatePath, '.template.json')}: ${count} resources\n`
     + 'A \u2192 B: A refers to or depends on B. Double border: several of one type. Dashed: Lambda-backed custom resource.';
   const dot = toDot(graph, title);
+  if (check) {
+    const committed = fs.existsSync(`${outPrefix}.dot`) ? fs.readFileSync(`${outPrefix}.dot`, 'utf-8') : '';
+    if (committed !== dot) {
+      console.error(`${outPrefix}.dot (and .svg) is out of date with ${templatePath}: run \`npx projen diagram\` and commit it`);
+      process.exit(1);
+    }
+    console.log(`${outPrefix}.dot is up to date with ${templatePath}`);
+    return;
+  }
   fs.mkdirSync(path.dirname(outPrefix), { recursive: true });
   fs.writeFileSync(`${outPrefix}.dot`, dot);
   const svg = execFileSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf-8' });
