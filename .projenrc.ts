@@ -92,6 +92,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 for (const p of ['/examples/', '/consumers/', '/scripts/', '/reports/', '/docs/']) project.addPackageIgnore(p);
 
+// projen's default ignore list has a bare `logs` pattern; the CloudWatch Logs rules live in such a folder.
+project.gitignore.addPatterns('!/src/compliance/rules/logs/');
+
 // The Go module proxy serves the schema version aws-cdk-go v2.257.0 itself requires, not the newest
 // that npm resolves; pacmak copies npm's version into go.mod, so pin it here (see README, contributing).
 project.package.addField('overrides', { '@aws-cdk/cloud-assembly-schema': '53.25.0' });
