@@ -240,6 +240,15 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     checkInt('cacheNodeGroups', props.nodeGroups, 1, 500);
     checkInt('cachePort', props.port, 1024, 65535);
     checkInt('cacheSnapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
+    if (props.nodeGroups !== undefined && Token.isUnresolved(props.nodesPerGroup)) {
+      fail('cacheNodesPerGroup', props.nodesPerGroup,
+        'must be a literal integer from 2 to 6 in cluster mode: ReplicasPerNodeGroup is derived from it at synth time');
+    }
+    const totalNodes = (props.nodeGroups ?? 1) * nodesPerGroup;
+    if (!Token.isUnresolved(props.nodeGroups ?? 1) && !Token.isUnresolved(nodesPerGroup) && totalNodes > 500) {
+      fail('cacheNodeGroups', props.nodeGroups, `must keep cacheNodeGroups x cacheNodesPerGroup `
+        + `(${props.nodeGroups} x ${nodesPerGroup} = ${totalNodes}) at most 500 nodes, the ElastiCache limit per cluster`);
+    }
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
     const azs = new Set(subnets.subnets.map(s => s.availabilityZone));
@@ -319,6 +328,10 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       })),
     });
     this.replicationGroup.applyRemovalPolicy(removalPolicy);
+    if (this.clusterMode) {
+      // Without it CloudFormation replaces the group when NumNodeGroups changes; with it, it reshards online.
+      this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
+    }
     subnetGroup.applyRemovalPolicy(destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
     this.replicationGroupId = this.replicationGroup.ref;

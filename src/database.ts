@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,7 +28,7 @@ export interface DatabaseOptions {
   readonly engineVersion?: rds.PostgresEngineVersion;
 
   /**
-   * Allocated storage in GiB, 20 to 65536.
+   * Allocated storage in GiB, 20 to 65535 (autoscaling needs room up to 65536).
    *
    * @default 20
    */
@@ -134,20 +134,25 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: TransactionDatabaseProps) {
     super(scope, id);
     const allocated = props.allocatedStorage ?? 20;
-    const maxAllocated = props.maxAllocatedStorage ?? Math.max(100, allocated * 2);
-    checkInt('database.allocatedStorage', props.allocatedStorage, 20, 65536);
+    // Autoscaling up to twice the allocated storage (at least 100 GiB), within RDS's 65536 GiB; none when
+    // the allocated storage is a token, whose double cannot be computed at synth time.
+    const maxAllocated = props.maxAllocatedStorage
+      ?? (Token.isUnresolved(allocated) ? undefined : Math.min(65536, Math.max(100, allocated * 2)));
+    checkInt('database.allocatedStorage', props.allocatedStorage, 20, 65535);
     checkInt('database.maxAllocatedStorage', props.maxAllocatedStorage, 21, 65536);
-    if (maxAllocated <= allocated) {
+    const literal = maxAllocated !== undefined && !Token.isUnresolved(allocated) && !Token.isUnresolved(maxAllocated);
+    if (literal && maxAllocated <= allocated) {
       fail('database.maxAllocatedStorage', maxAllocated, `must be greater than database.allocatedStorage (${allocated}) so storage can autoscale`);
     }
     checkDays('database.backupRetention', props.backupRetention, 1, 35);
     checkInt('database.port', props.port, 1150, 65535, 'the ports RDS allows');
     const username = props.masterUsername ?? 'pipeline_admin';
-    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(username) || ['postgres', 'rdsadmin', 'admin'].includes(username)) {
+    const validUsername = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(username) && !['postgres', 'rdsadmin', 'admin'].includes(username);
+    if (!Token.isUnresolved(username) && !validUsername) {
       fail('database.masterUsername', username, 'must be 1-63 letters, digits or underscores starting with a letter, and not a reserved name');
     }
     const databaseName = props.databaseName ?? 'transactions';
-    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(databaseName)) {
+    if (!Token.isUnresolved(databaseName) && !/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(databaseName)) {
       fail('database.databaseName', databaseName, 'must be 1-63 letters, digits or underscores starting with a letter');
     }
     this.key = props.encryptionKey;
@@ -223,7 +228,8 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
       deletionProtection: !destroyable,
       removalPolicy,
     });
-    for (const logGroup of logGroups) this.instance.node.addDependency(logGroup);
+    // Only the DB instance resource waits for its log groups, not its monitoring role (deploy critical path).
+    for (const logGroup of logGroups) (this.instance.node.defaultChild as rds.CfnDBInstance).node.addDependency(logGroup);
 
     // Written by hand: aws-cdk-lib's DatabaseInstance has no option for an RDS-managed master password
     // (ManageMasterUserPassword), which RDS stores in Secrets Manager under our key and rotates itself,

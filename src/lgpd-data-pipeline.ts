@@ -464,6 +464,9 @@ function checkDataResidency(scope: Construct, allowedRegions: string[]): void {
   if (Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2('cdk-lgpd-data-pipeline:dataResidencyUnchecked',
       `The stack is env-agnostic, so the data-residency guard cannot check its region; deploy only to ${allowedRegions.join(', ')} (LGPD Art. 33).`);
+  } else if (allowedRegions.some(r => Token.isUnresolved(r))) {
+    Annotations.of(scope).addWarningV2('cdk-lgpd-data-pipeline:dataResidencyUnchecked',
+      `allowedRegions holds a token, so the data-residency guard cannot check the region ${region} at synth time (LGPD Art. 33).`);
   } else if (!allowedRegions.includes(region)) {
     fail('region', region, `personal data may only live in allowedRegions (${allowedRegions.join(', ')}); `
       + 'add the region to allowedRegions if a transfer is lawful under LGPD Art. 33');

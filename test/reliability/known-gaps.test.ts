@@ -1,8 +1,5 @@
 /**
- * Gaps found by the property tests, each needing a change in a file this concern does not own (the
- * diffs are in docs/reliability.md, "Known gaps"). They are `test.failing`: when a fix lands the test
- * starts failing, and `test.failing` becomes `test` (and the generator in
- * generated-configurations.prop.ts can widen its range).
+ * Gaps the property tests found, now fixed: each test started as a failing test and pins its fix.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,14 +16,14 @@ describe('known gaps', () => {
   // ElastiCache allows at most 500 nodes per cluster; 300 x 2 = 600 is accepted today, and with alarms
   // on, the per-node alarms push the stack past CloudFormation's 500 resources. (Alarms off here so
   // the test is fast: the check belongs before the alarms are made.)
-  test.failing('fails when the cache has more than 500 nodes (cacheNodeGroups x cacheNodesPerGroup)', () => {
+  test('fails when the cache has more than 500 nodes (cacheNodeGroups x cacheNodesPerGroup)', () => {
     expect(() => synth({ cacheNodeGroups: 300, cacheNodesPerGroup: 2, monitoring: { enableAlarms: false } }))
       .toThrow(/^LgpdDataPipeline: invalid cacheNodeGroups: got 300; .*500 nodes/);
   });
 
   // Without maxAllocatedStorage, database.ts defaults it to twice allocatedStorage: 80000 GiB here,
   // over RDS's 65536 GiB limit, so CloudFormation rejects the template at deploy time.
-  test.failing('the default maxAllocatedStorage stays within 65536 GiB when allocatedStorage is over 32768', () => {
+  test('the default maxAllocatedStorage stays within 65536 GiB when allocatedStorage is over 32768', () => {
     const db = Object.values<any>(synth({ database: { allocatedStorage: 40000 } }).Resources).find(r => r.Type === 'AWS::RDS::DBInstance');
     expect(Number(db.Properties.MaxAllocatedStorage)).toBeLessThanOrEqual(65536);
   });

@@ -64,21 +64,19 @@ describe('tokens are accepted and left to CloudFormation', () => {
     expect(() => synthWith(fromContext, { shards: '300' })).toThrow(/invalid shardCount: got 300/);
   });
 
-  // ---- Known gaps: a token rejected or mis-rendered by accident. Each needs a change in a file this
-  // concern does not own (see docs/reliability.md, "Known gaps"). When the fix lands these tests start
-  // failing: turn `test.failing` into `test`.
-  test.failing('database.maxAllocatedStorage as a parameter (database.ts compares it to allocatedStorage)', () => {
+  // ---- Former gaps: a token rejected or mis-rendered by accident. Each test started failing and pins its fix.
+  test('database.maxAllocatedStorage as a parameter (database.ts compares it to allocatedStorage)', () => {
     synthWith(stack => ({ database: { maxAllocatedStorage: param(stack, 'MaxStorage').valueAsNumber } }))
       .hasResourceProperties('AWS::RDS::DBInstance', { MaxAllocatedStorage: { Ref: 'MaxStorage' } });
   });
-  test.failing('database.masterUsername and databaseName as parameters (database.ts matches them against a pattern)', () => {
+  test('database.masterUsername and databaseName as parameters (database.ts matches them against a pattern)', () => {
     synthWith(stack => ({ database: { masterUsername: param(stack, 'User', 'String').valueAsString, databaseName: param(stack, 'Db', 'String').valueAsString } }))
       .hasResourceProperties('AWS::RDS::DBInstance', { DBName: { Ref: 'Db' }, MasterUsername: { Ref: 'User' } });
   });
-  test.failing('allowedRegions holding a parameter (lgpd-data-pipeline.ts compares the region with it)', () => {
+  test('allowedRegions holding a parameter (lgpd-data-pipeline.ts compares the region with it)', () => {
     synthWith(stack => ({ allowedRegions: [param(stack, 'Region', 'String').valueAsString] }));
   });
-  test.failing('cacheNodesPerGroup as a parameter in cluster mode is refused clearly, not rendered as ReplicasPerNodeGroup = nodes (cache.ts subtracts 1 from the token)', () => {
+  test('cacheNodesPerGroup as a parameter in cluster mode is refused clearly, not rendered as ReplicasPerNodeGroup = nodes (cache.ts subtracts 1 from the token)', () => {
     expect(() => synthWith(stack => ({ cacheNodeGroups: 2, cacheNodesPerGroup: param(stack, 'Nodes').valueAsNumber })))
       .toThrow(/invalid cacheNodesPerGroup: got a token .*must be a literal integer .* in cluster mode/);
   });

@@ -73,7 +73,6 @@ export const CHANGES: PropChange[] = [
     scaling: true,
     baseline: 'cluster',
     props: () => ({ ...CLUSTER_BASELINE, cacheNodeGroups: 3 }),
-    knownIssue: 'NumNodeGroups replaces the group unless the resource has the UseOnlineResharding update policy, which src/cache.ts does not set yet',
   },
   {
     change: '`cacheNodesPerGroup` 2 → 3 (cluster mode)',
