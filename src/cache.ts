@@ -16,25 +16,25 @@ import { checkInt, fail } from './private/validation';
  */
 export class CacheNodeType {
   /** cache.t4g.micro: burstable, for tests. */
-  public static readonly T4G_MICRO = CacheNodeType.of('cache.t4g.micro');
+  public static readonly BURSTABLE4_GRAVITON_MICRO = CacheNodeType.of('cache.t4g.micro');
   /** cache.t4g.small: burstable. */
-  public static readonly T4G_SMALL = CacheNodeType.of('cache.t4g.small');
+  public static readonly BURSTABLE4_GRAVITON_SMALL = CacheNodeType.of('cache.t4g.small');
   /** cache.t4g.medium: burstable. */
-  public static readonly T4G_MEDIUM = CacheNodeType.of('cache.t4g.medium');
+  public static readonly BURSTABLE4_GRAVITON_MEDIUM = CacheNodeType.of('cache.t4g.medium');
   /** cache.m7g.large: general purpose. */
-  public static readonly M7G_LARGE = CacheNodeType.of('cache.m7g.large');
+  public static readonly STANDARD7_GRAVITON_LARGE = CacheNodeType.of('cache.m7g.large');
   /** cache.m7g.xlarge: general purpose. */
-  public static readonly M7G_XLARGE = CacheNodeType.of('cache.m7g.xlarge');
+  public static readonly STANDARD7_GRAVITON_XLARGE = CacheNodeType.of('cache.m7g.xlarge');
   /** cache.m7g.2xlarge: general purpose. */
-  public static readonly M7G_2XLARGE = CacheNodeType.of('cache.m7g.2xlarge');
+  public static readonly STANDARD7_GRAVITON_XLARGE2 = CacheNodeType.of('cache.m7g.2xlarge');
   /** cache.r7g.large: memory optimized. */
-  public static readonly R7G_LARGE = CacheNodeType.of('cache.r7g.large');
+  public static readonly MEMORY7_GRAVITON_LARGE = CacheNodeType.of('cache.r7g.large');
   /** cache.r7g.xlarge: memory optimized. */
-  public static readonly R7G_XLARGE = CacheNodeType.of('cache.r7g.xlarge');
+  public static readonly MEMORY7_GRAVITON_XLARGE = CacheNodeType.of('cache.r7g.xlarge');
   /** cache.r7g.2xlarge: memory optimized. */
-  public static readonly R7G_2XLARGE = CacheNodeType.of('cache.r7g.2xlarge');
+  public static readonly MEMORY7_GRAVITON_XLARGE2 = CacheNodeType.of('cache.r7g.2xlarge');
   /** cache.r7g.4xlarge: memory optimized. */
-  public static readonly R7G_4XLARGE = CacheNodeType.of('cache.r7g.4xlarge');
+  public static readonly MEMORY7_GRAVITON_XLARGE4 = CacheNodeType.of('cache.r7g.4xlarge');
 
   /**
    * A node type by name, `cache.<family>.<size>`. Previous-generation families without Multi-AZ
@@ -144,7 +144,7 @@ export interface RedisReplicationGroupProps {
   /**
    * The node type.
    *
-   * @default CacheNodeType.T4G_SMALL
+   * @default CacheNodeType.BURSTABLE4_GRAVITON_SMALL
    */
   readonly nodeType?: CacheNodeType;
   /**
@@ -302,7 +302,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       replicationGroupDescription: `LGPD pipeline cache ${props.replicationGroupId}`,
       engine: engine.engine,
       engineVersion: engine.version,
-      cacheNodeType: (props.nodeType ?? CacheNodeType.T4G_SMALL).name,
+      cacheNodeType: (props.nodeType ?? CacheNodeType.BURSTABLE4_GRAVITON_SMALL).name,
       // Cluster mode needs a cluster-enabled parameter group; the default one of the family is.
       cacheParameterGroupName: this.clusterMode ? `default.${engine.parameterGroupFamily}.cluster.on` : undefined,
       ...(this.clusterMode

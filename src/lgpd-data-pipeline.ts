@@ -64,7 +64,7 @@ export interface LgpdDataPipelineProps {
   /**
    * The cache node type.
    *
-   * @default CacheNodeType.T4G_SMALL
+   * @default CacheNodeType.BURSTABLE4_GRAVITON_SMALL
    */
   readonly cacheNodeType?: CacheNodeType;
 
@@ -177,7 +177,7 @@ export interface LgpdDataPipelineProps {
  * const pipeline = new LgpdDataPipeline(stack, 'Pipeline', {
  *   environmentSuffix: 'dev',
  *   shardCount: 2,
- *   cacheNodeType: CacheNodeType.R7G_LARGE,
+ *   cacheNodeType: CacheNodeType.MEMORY7_GRAVITON_LARGE,
  *   removalPolicy: RemovalPolicy.DESTROY,
  * });
  */

@@ -93,7 +93,7 @@ describe('cache, cluster mode on', () => {
 
 describe('cache types', () => {
   test('node type constants and of()', () => {
-    expect(CacheNodeType.R7G_LARGE.name).toBe('cache.r7g.large');
+    expect(CacheNodeType.MEMORY7_GRAVITON_LARGE.name).toBe('cache.r7g.large');
     expect(CacheNodeType.of('cache.m6g.xlarge').toString()).toBe('cache.m6g.xlarge');
   });
 
@@ -103,7 +103,7 @@ describe('cache types', () => {
   });
 
   test('valkey in cluster mode uses the valkey cluster parameter group', () => {
-    synth({ environmentSuffix: 'dev', cacheEngineVersion: CacheEngineVersion.VALKEY_8_0, cacheNodeGroups: 1, cacheNodeType: CacheNodeType.R7G_LARGE }).template
+    synth({ environmentSuffix: 'dev', cacheEngineVersion: CacheEngineVersion.VALKEY_8_0, cacheNodeGroups: 1, cacheNodeType: CacheNodeType.MEMORY7_GRAVITON_LARGE }).template
       .hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
         Engine: 'valkey', EngineVersion: '8.0', CacheParameterGroupName: 'default.valkey8.cluster.on', CacheNodeType: 'cache.r7g.large',
       });

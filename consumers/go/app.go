@@ -31,7 +31,7 @@ func NewConsumerApp(outdir string) awscdk.App {
 		AzCount:            jsii.Number(3),
 		ShardCount:         jsii.Number(4),
 		StreamRetention:    awscdk.Duration_Hours(jsii.Number(48)),
-		CacheNodeType:      cdklgpddatapipeline.CacheNodeType_R7G_LARGE(),
+		CacheNodeType:      cdklgpddatapipeline.CacheNodeType_MEMORY7_GRAVITON_LARGE(),
 		CacheEngineVersion: cdklgpddatapipeline.CacheEngineVersion_VALKEY_8_0(),
 		CacheNodesPerGroup: jsii.Number(3),
 		CachePort:          jsii.Number(6390),

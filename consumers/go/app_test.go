@@ -105,7 +105,7 @@ func TestFailsWhenAPropIsOutOfRange(t *testing.T) {
 	cdklgpddatapipeline.NewLgpdDataPipeline(stack, jsii.String("Pipeline"), &cdklgpddatapipeline.LgpdDataPipelineProps{
 		EnvironmentSuffix: jsii.String("bad"),
 		AzCount:           jsii.Number(7),
-		CacheNodeType:     cdklgpddatapipeline.CacheNodeType_R7G_LARGE(),
+		CacheNodeType:     cdklgpddatapipeline.CacheNodeType_MEMORY7_GRAVITON_LARGE(),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 	})
 }

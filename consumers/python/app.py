@@ -35,9 +35,7 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
         az_count=3,
         shard_count=4,
         stream_retention=Duration.hours(48),
-        # jsii's Python names for the constants split a digit from the letter after it: R7G_LARGE in
-        # TypeScript, Java and Go is R7_G_LARGE here (see docs/languages.md).
-        cache_node_type=CacheNodeType.R7_G_LARGE,
+        cache_node_type=CacheNodeType.MEMORY7_GRAVITON_LARGE,
         cache_engine_version=CacheEngineVersion.VALKEY_8_0,
         cache_nodes_per_group=3,
         cache_port=6390,

@@ -84,4 +84,4 @@ def test_fails_when_a_prop_is_out_of_range():
     stack = Stack(App(), "Bad")
     with pytest.raises(Exception, match="azCount"):
         LgpdDataPipeline(stack, "Pipeline", environment_suffix="bad", az_count=7,
-                         cache_node_type=CacheNodeType.R7_G_LARGE, removal_policy=RemovalPolicy.DESTROY)
+                         cache_node_type=CacheNodeType.MEMORY7_GRAVITON_LARGE, removal_policy=RemovalPolicy.DESTROY)

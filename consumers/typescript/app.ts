@@ -27,7 +27,7 @@ export function buildConsumerApp(outdir: string): App {
     azCount: 3,
     shardCount: 4,
     streamRetention: Duration.hours(48),
-    cacheNodeType: CacheNodeType.R7G_LARGE,
+    cacheNodeType: CacheNodeType.MEMORY7_GRAVITON_LARGE,
     cacheEngineVersion: CacheEngineVersion.VALKEY_8_0,
     cacheNodesPerGroup: 3,
     cachePort: 6390,

@@ -25,7 +25,7 @@ export class FastShopStack extends Stack {
       environmentSuffix: props.environmentSuffix,
       azCount: 2,
       shardCount: 2,
-      cacheNodeType: CacheNodeType.T4G_SMALL,
+      cacheNodeType: CacheNodeType.BURSTABLE4_GRAVITON_SMALL,
     });
 
     // The transaction processor: writes to the stream, reads secrets, reaches the database and cache.

@@ -31,7 +31,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
   LgpdDataPipeline: { methods: ['allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'] },
   CacheNodeType: {
     methods: ['toString'],
-    statics: ['of', 'T4G_MICRO', 'T4G_SMALL', 'T4G_MEDIUM', 'M7G_LARGE', 'M7G_XLARGE', 'M7G_2XLARGE', 'R7G_LARGE', 'R7G_XLARGE', 'R7G_2XLARGE', 'R7G_4XLARGE'],
+    statics: ['of', 'BURSTABLE4_GRAVITON_MICRO', 'BURSTABLE4_GRAVITON_SMALL', 'BURSTABLE4_GRAVITON_MEDIUM', 'STANDARD7_GRAVITON_LARGE', 'STANDARD7_GRAVITON_XLARGE', 'STANDARD7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_LARGE', 'MEMORY7_GRAVITON_XLARGE', 'MEMORY7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_XLARGE4'],
   },
   CacheEngineVersion: { statics: ['redis', 'valkey', 'REDIS_6_2', 'REDIS_7_0', 'REDIS_7_1', 'VALKEY_7_2', 'VALKEY_8_0', 'VALKEY_8_1'] },
   RedisReplicationGroup: { methods: ['grantAuthTokenRead', 'replicationGroupArn'] },

@@ -29,7 +29,7 @@ describe('construct ids of stateful resources', () => {
   // The FastShop example's pipeline (construct id 'Pipeline'), as users deploy it.
   const app = new App();
   const stack = new Stack(app, 'FastShopPipeline', { env: { region: 'sa-east-1' } });
-  new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev', azCount: 2, shardCount: 2, cacheNodeType: CacheNodeType.T4G_SMALL });
+  new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev', azCount: 2, shardCount: 2, cacheNodeType: CacheNodeType.BURSTABLE4_GRAVITON_SMALL });
   const template = app.synth().getStackByName('FastShopPipeline').template;
   const byPath = new Map(stack.node.findAll()
     .filter(CfnResource.isCfnResource)

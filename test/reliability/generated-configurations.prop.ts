@@ -41,9 +41,9 @@ const suffix = fc.oneof(
 
 const nodeType = fc.oneof(
   fc.constantFrom(
-    CacheNodeType.T4G_MICRO, CacheNodeType.T4G_SMALL, CacheNodeType.T4G_MEDIUM,
-    CacheNodeType.M7G_LARGE, CacheNodeType.M7G_XLARGE, CacheNodeType.M7G_2XLARGE,
-    CacheNodeType.R7G_LARGE, CacheNodeType.R7G_XLARGE, CacheNodeType.R7G_2XLARGE, CacheNodeType.R7G_4XLARGE,
+    CacheNodeType.BURSTABLE4_GRAVITON_MICRO, CacheNodeType.BURSTABLE4_GRAVITON_SMALL, CacheNodeType.BURSTABLE4_GRAVITON_MEDIUM,
+    CacheNodeType.STANDARD7_GRAVITON_LARGE, CacheNodeType.STANDARD7_GRAVITON_XLARGE, CacheNodeType.STANDARD7_GRAVITON_XLARGE2,
+    CacheNodeType.MEMORY7_GRAVITON_LARGE, CacheNodeType.MEMORY7_GRAVITON_XLARGE, CacheNodeType.MEMORY7_GRAVITON_XLARGE2, CacheNodeType.MEMORY7_GRAVITON_XLARGE4,
   ),
   fc.constantFrom('cache.m6g.large', 'cache.r6g.xlarge', 'cache.t3.small', 'cache.m5.large', 'cache.r5.large').map(n => CacheNodeType.of(n)),
 );

@@ -35,7 +35,7 @@ export const BASELINE: LgpdDataPipelineProps = {
   environmentSuffix: 'dev',
   azCount: 2,
   shardCount: 2,
-  cacheNodeType: CacheNodeType.T4G_SMALL,
+  cacheNodeType: CacheNodeType.BURSTABLE4_GRAVITON_SMALL,
 };
 
 /** Cluster mode on: the baseline for changes that only exist in cluster mode. */
@@ -66,7 +66,7 @@ export const CHANGES: PropChange[] = [
   { change: '`shardCount` 2 → 1', scaling: true, props: () => ({ ...BASELINE, shardCount: 1 }) },
   { change: '`streamMode` PROVISIONED → ON_DEMAND', scaling: true, props: () => ({ ...BASELINE, shardCount: undefined, streamMode: kinesis.StreamMode.ON_DEMAND }) },
   { change: '`streamRetention` 24 h → 7 days', scaling: true, props: () => ({ ...BASELINE, streamRetention: Duration.days(7) }) },
-  { change: '`cacheNodeType` t4g.small → r7g.large', scaling: true, props: () => ({ ...BASELINE, cacheNodeType: CacheNodeType.R7G_LARGE }) },
+  { change: '`cacheNodeType` t4g.small → r7g.large', scaling: true, props: () => ({ ...BASELINE, cacheNodeType: CacheNodeType.MEMORY7_GRAVITON_LARGE }) },
   { change: '`cacheNodesPerGroup` 2 → 3', scaling: true, props: () => ({ ...BASELINE, cacheNodesPerGroup: 3 }) },
   {
     change: '`cacheNodeGroups` 2 → 3 (cluster mode)',

@@ -49,8 +49,7 @@ public final class ConsumerApp {
                 .shardCount(4)
                 .streamRetention(Duration.hours(48))
                 // jsii's Java names for the constants split a digit from the letter after it:
-                // R7G_LARGE in TypeScript and Go is R7_G_LARGE here (see docs/languages.md).
-                .cacheNodeType(CacheNodeType.R7_G_LARGE)
+                .cacheNodeType(CacheNodeType.MEMORY7_GRAVITON_LARGE)
                 .cacheEngineVersion(CacheEngineVersion.VALKEY_8_0)
                 .cacheNodesPerGroup(3)
                 .cachePort(6390)

@@ -98,7 +98,7 @@ class ConsumerAppTest {
         RuntimeException e = assertThrows(RuntimeException.class, () -> LgpdDataPipeline.Builder.create(stack, "Pipeline")
                 .environmentSuffix("bad")
                 .azCount(7)
-                .cacheNodeType(CacheNodeType.R7_G_LARGE)
+                .cacheNodeType(CacheNodeType.MEMORY7_GRAVITON_LARGE)
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build());
         assertTrue(e.getMessage().contains("azCount"), e.getMessage());
