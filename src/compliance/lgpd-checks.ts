@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { NagPack, NagPackProps } from 'cdk-nag/lib/nag-pack';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { IConstruct } from 'constructs';
 import PersonalDataStoreAlarmed from './rules/cloudwatch/PersonalDataStoreAlarmed';
 import DynamoDBBoundedRetention from './rules/dynamodb/DynamoDBBoundedRetention';

@@ -1,5 +1,5 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRules } from 'cdk-nag';
+import { NagRuleCompliance, NagRules } from 'cdk-nag/lib/nag-rules';
 import { IConstruct } from 'constructs';
 
 /** Resolves a property of a resource (tokens included) to its plain value. */

@@ -5,7 +5,7 @@ import { CfnGlobalTable, CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnReplicationGroup, CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesis';
 import { CfnDBCluster, CfnDBInstance } from 'aws-cdk-lib/aws-rds';
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { complianceOf } from '../helpers';
 
 /** The stores of personal data that have CloudWatch metrics of their own. */

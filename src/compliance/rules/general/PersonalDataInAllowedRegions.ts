@@ -6,7 +6,7 @@ import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnDBCluster, CfnDBInstance } from 'aws-cdk-lib/aws-rds';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { resolve } from '../helpers';
 
 /** The CloudFormation resources that store personal data, which this rule keeps in allowed regions. */

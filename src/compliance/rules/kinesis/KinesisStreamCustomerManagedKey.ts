@@ -1,7 +1,7 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesis';
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { complianceOf, isCustomerManagedKey, resolve } from '../helpers';
 
 /**

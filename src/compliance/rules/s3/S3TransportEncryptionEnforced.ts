@@ -1,7 +1,7 @@
 import { parse } from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
-import { NagRuleCompliance, NagRules } from 'cdk-nag';
+import { NagRuleCompliance, NagRules } from 'cdk-nag/lib/nag-rules';
 import { complianceOf, resolve } from '../helpers';
 
 function deniesInsecureTransport(policy: CfnBucketPolicy): boolean {
