@@ -10,6 +10,12 @@ import { acknowledge } from './compliance/private/acknowledge';
 import { checkInt, fail } from './private/validation';
 
 /**
+ * The default ElastiCache quota of nodes per cluster (cluster mode on). The hard limit is 500, but past
+ * the quota the per-node alarms also push a pipeline's template past CloudFormation's 1 MB.
+ */
+const MAX_CACHE_NODES = 90;
+
+/**
  * An ElastiCache node type, such as `cache.r7g.large`.
  *
  * Use a constant for the common current-generation types, or `CacheNodeType.of(...)` for any other.
@@ -237,7 +243,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     const nodesPerGroup = props.nodesPerGroup ?? 2;
     checkInt('cacheNodesPerGroup', props.nodesPerGroup, 2, 6,
       'automatic failover needs a replica in a second availability zone; at most 5 replicas per node group');
-    checkInt('cacheNodeGroups', props.nodeGroups, 1, 500);
+    checkInt('cacheNodeGroups', props.nodeGroups, 1, MAX_CACHE_NODES / 2, 'each node group has at least two nodes, within the default quota of 90 nodes per cluster');
     checkInt('cachePort', props.port, 1024, 65535);
     checkInt('cacheSnapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
     if (props.nodeGroups !== undefined && Token.isUnresolved(props.nodesPerGroup)) {
@@ -245,9 +251,9 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
         'must be a literal integer from 2 to 6 in cluster mode: ReplicasPerNodeGroup is derived from it at synth time');
     }
     const totalNodes = (props.nodeGroups ?? 1) * nodesPerGroup;
-    if (!Token.isUnresolved(props.nodeGroups ?? 1) && !Token.isUnresolved(nodesPerGroup) && totalNodes > 500) {
+    if (!Token.isUnresolved(props.nodeGroups ?? 1) && !Token.isUnresolved(nodesPerGroup) && totalNodes > MAX_CACHE_NODES) {
       fail('cacheNodeGroups', props.nodeGroups, `must keep cacheNodeGroups x cacheNodesPerGroup `
-        + `(${props.nodeGroups} x ${nodesPerGroup} = ${totalNodes}) at most 500 nodes, the ElastiCache limit per cluster`);
+        + `(${props.nodeGroups} x ${nodesPerGroup} = ${totalNodes}) at most ${MAX_CACHE_NODES} nodes, the default ElastiCache quota of nodes per cluster`);
     }
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);

@@ -72,7 +72,7 @@ describe('validation', () => {
     expect(() => build({ allowedRegions: [] })).toThrow(/invalid allowedRegions/);
   });
   test('fails when database storage options conflict or are out of range', () => {
-    expect(() => build({ database: { allocatedStorage: 10 } })).toThrow(/invalid database.allocatedStorage: got 10; must be an integer from 20 to 65536/);
+    expect(() => build({ database: { allocatedStorage: 10 } })).toThrow(/invalid database.allocatedStorage: got 10; must be an integer from 20 to 65535/);
     expect(() => build({ database: { allocatedStorage: 200, maxAllocatedStorage: 100 } })).toThrow(/invalid database.maxAllocatedStorage: got 100; must be greater than database.allocatedStorage \(200\)/);
     expect(() => build({ database: { backupRetention: Duration.days(0) } })).toThrow(/invalid database.backupRetention/);
     expect(() => build({ database: { backupRetention: Duration.days(36) } })).toThrow(/invalid database.backupRetention: got Duration.days\(36\)/);

@@ -69,8 +69,7 @@ const stream = fc.oneof(
 /**
  * Cluster mode off (cacheNodeGroups unset) or on, within ElastiCache's default quota of 90 nodes per
  * cluster (node groups x nodes per group), as shardCount stays within the default shard quota.
- * Larger clusters are a known gap (docs/reliability.md): the construct accepts up to 500 node groups,
- * and with alarms and a dashboard a 500-node cluster's template passes CloudFormation's 1 MB limit.
+ * The construct refuses more (test/reliability/known-gaps.test.ts).
  */
 const MAX_CACHE_NODES = 90;
 const cache = fc.integer({ min: 2, max: 6 }).chain(nodes => fc.record({
@@ -87,8 +86,7 @@ const cache = fc.integer({ min: 2, max: 6 }).chain(nodes => fc.record({
 const identifier = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/).filter(n => !['postgres', 'rdsadmin', 'admin'].includes(n));
 
 const database: fc.Arbitrary<DatabaseOptions | undefined> = fc.option(
-  // Known gap (docs/reliability.md): without maxAllocatedStorage, database.ts defaults it to twice the
-  // allocated storage, over the 65536 GiB limit when allocatedStorage > 32768. Widen to 65535 once fixed.
+  // Up to RDS's limit: without maxAllocatedStorage the default is capped at 65536 GiB.
   fc.integer({ min: 20, max: 65535 }).chain(allocated => fc.record({
     instanceType: fc.option(fc.constantFrom('t4g.medium', 't4g.large', 'm7g.large', 'r7g.large', 'm6g.large', 'r6g.xlarge').map(t => new ec2.InstanceType(t)), { nil: undefined }),
     engineVersion: fc.option(

@@ -137,8 +137,8 @@ const INVALID_CASES: InvalidCase[] = [
   { when: 'one cache node cannot span two AZs', prop: 'cacheNodesPerGroup', got: '1', allowed: NODES, build: pipeline({ cacheNodesPerGroup: 1 }) },
   { when: 'cacheNodesPerGroup exceeds a primary and 5 replicas', prop: 'cacheNodesPerGroup', got: '7', allowed: NODES, build: pipeline({ cacheNodesPerGroup: 7 }) },
   { when: 'one cache node per shard cannot span two AZs in cluster mode', prop: 'cacheNodesPerGroup', got: '1', allowed: NODES, build: pipeline({ cacheNodeGroups: 3, cacheNodesPerGroup: 1 }) },
-  { when: 'cacheNodeGroups is 0', prop: 'cacheNodeGroups', got: '0', allowed: /^must be an integer from 1 to 500$/, build: pipeline({ cacheNodeGroups: 0 }) },
-  { when: 'cacheNodeGroups is above 500', prop: 'cacheNodeGroups', got: '501', allowed: /^must be an integer from 1 to 500$/, build: pipeline({ cacheNodeGroups: 501 }) },
+  { when: 'cacheNodeGroups is 0', prop: 'cacheNodeGroups', got: '0', allowed: /^must be an integer from 1 to 45 \(each node group/, build: pipeline({ cacheNodeGroups: 0 }) },
+  { when: 'cacheNodeGroups is above 45', prop: 'cacheNodeGroups', got: '46', allowed: /^must be an integer from 1 to 45 /, build: pipeline({ cacheNodeGroups: 46 }) },
   { when: 'cachePort is a privileged port', prop: 'cachePort', got: '80', allowed: /^must be an integer from 1024 to 65535$/, build: pipeline({ cachePort: 80 }) },
   { when: 'cachePort is not a TCP port', prop: 'cachePort', got: '70000', allowed: /^must be an integer from 1024 to 65535$/, build: pipeline({ cachePort: 70000 }) },
   {

@@ -13,12 +13,11 @@ function synth(props: Partial<LgpdDataPipelineProps>): any {
 }
 
 describe('known gaps', () => {
-  // ElastiCache allows at most 500 nodes per cluster; 300 x 2 = 600 is accepted today, and with alarms
-  // on, the per-node alarms push the stack past CloudFormation's 500 resources. (Alarms off here so
-  // the test is fast: the check belongs before the alarms are made.)
-  test('fails when the cache has more than 500 nodes (cacheNodeGroups x cacheNodesPerGroup)', () => {
-    expect(() => synth({ cacheNodeGroups: 300, cacheNodesPerGroup: 2, monitoring: { enableAlarms: false } }))
-      .toThrow(/^LgpdDataPipeline: invalid cacheNodeGroups: got 300; .*500 nodes/);
+  // Past the default quota of 90 nodes per cluster, the per-node alarms push the stack past
+  // CloudFormation's 500 resources or 1 MB. (Alarms off here: the check comes before the alarms.)
+  test('fails when the cache has more than 90 nodes (cacheNodeGroups x cacheNodesPerGroup)', () => {
+    expect(() => synth({ cacheNodeGroups: 40, cacheNodesPerGroup: 3, monitoring: { enableAlarms: false } }))
+      .toThrow(/^LgpdDataPipeline: invalid cacheNodeGroups: got 40; .*\(40 x 3 = 120\) at most 90 nodes/);
   });
 
   // Without maxAllocatedStorage, database.ts defaults it to twice allocatedStorage: 80000 GiB here,
