@@ -16,7 +16,7 @@ import { assertionStack, bringYourOwnCaseStacks, defaultCaseStack, productionCas
  * aws-cdk-lib's singleton provider behind `restrictDefaultSecurityGroup` is a Lambda function without
  * a log group in the stack: Lambda creates `/aws/lambda/<function>` on its first invocation and
  * `cdk destroy` does not delete it (the integ cases' postDestroy hook does). A known leftover of
- * aws-cdk-lib's VPC, listed here so every other function is held to the rule. See docs/integration.md.
+ * aws-cdk-lib's VPC, listed here so every other function is held to the rule. See README.md (Integration tests).
  */
 const KNOWN_UNMANAGED_LOG_GROUPS = [/^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/];
 
