@@ -252,7 +252,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     }
     const totalNodes = (props.nodeGroups ?? 1) * nodesPerGroup;
     if (!Token.isUnresolved(props.nodeGroups ?? 1) && !Token.isUnresolved(nodesPerGroup) && totalNodes > MAX_CACHE_NODES) {
-      fail('cacheNodeGroups', props.nodeGroups, `must keep cacheNodeGroups x cacheNodesPerGroup `
+      fail('cacheNodeGroups', props.nodeGroups, 'must keep cacheNodeGroups x cacheNodesPerGroup '
         + `(${props.nodeGroups} x ${nodesPerGroup} = ${totalNodes}) at most ${MAX_CACHE_NODES} nodes, the default ElastiCache quota of nodes per cluster`);
     }
 

@@ -67,6 +67,16 @@ export class PipelineNetwork extends Construct {
     const handler = provider?.node.tryFindChild('Handler');
     if (CfnResource.isCfnResource(handler)) {
       handler.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+      // The provider's Lambda would otherwise log to a log group it creates itself: unencrypted, kept
+      // forever and left behind by a destroyed stack. Created here, before the provider first runs.
+      const providerLogs = provider!.node.tryFindChild('LogGroup') as logs.LogGroup | undefined
+        ?? new logs.LogGroup(provider!, 'LogGroup', {
+          logGroupName: `/aws/lambda/${handler.ref}`,
+          encryptionKey: props.encryptionKey,
+          retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+          removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        });
+      this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource')?.node.addDependency(providerLogs);
     }
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {

@@ -43,7 +43,8 @@ const nodeType = fc.oneof(
   fc.constantFrom(
     CacheNodeType.BURSTABLE4_GRAVITON_MICRO, CacheNodeType.BURSTABLE4_GRAVITON_SMALL, CacheNodeType.BURSTABLE4_GRAVITON_MEDIUM,
     CacheNodeType.STANDARD7_GRAVITON_LARGE, CacheNodeType.STANDARD7_GRAVITON_XLARGE, CacheNodeType.STANDARD7_GRAVITON_XLARGE2,
-    CacheNodeType.MEMORY7_GRAVITON_LARGE, CacheNodeType.MEMORY7_GRAVITON_XLARGE, CacheNodeType.MEMORY7_GRAVITON_XLARGE2, CacheNodeType.MEMORY7_GRAVITON_XLARGE4,
+    CacheNodeType.MEMORY7_GRAVITON_LARGE, CacheNodeType.MEMORY7_GRAVITON_XLARGE,
+    CacheNodeType.MEMORY7_GRAVITON_XLARGE2, CacheNodeType.MEMORY7_GRAVITON_XLARGE4,
   ),
   fc.constantFrom('cache.m6g.large', 'cache.r6g.xlarge', 'cache.t3.small', 'cache.m5.large', 'cache.r5.large').map(n => CacheNodeType.of(n)),
 );
