@@ -57,6 +57,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false, pullRequestLint: false },
 
   jestOptions: {
+    // jest's default is one worker per core minus one: a single worker on CI's 2 cores.
+    extraCliOptions: ['--maxWorkers=2'],
     jestConfig: {
       testTimeout: 120_000,
       testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/'],
