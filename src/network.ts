@@ -1,10 +1,11 @@
-import { Annotations, CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
+import { DefaultSecurityGroupRestriction } from './private/default-security-group';
 import { fail } from './private/validation';
 
 /**
@@ -54,30 +55,23 @@ export class PipelineNetwork extends Construct {
       vpcName: props.vpcName,
       availabilityZones: availabilityZones(this, props.azCount),
       natGateways: 0,
-      restrictDefaultSecurityGroup: true,
+      restrictDefaultSecurityGroup: false, // closed below, by DefaultSecurityGroupRestriction
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
     });
 
-    // aws-cdk-lib's provider for restrictDefaultSecurityGroup declares a DependsOn on its role that a
-    // GetAtt already implies (cfn-lint W3005). Acknowledged on that one resource, where it is made.
-    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-    const handler = provider?.node.tryFindChild('Handler');
-    if (CfnResource.isCfnResource(handler)) {
-      handler.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
-      // The provider's Lambda would otherwise log to a log group it creates itself: unencrypted, kept
-      // forever and left behind by a destroyed stack. Created here, before the provider first runs.
-      const providerLogs = provider!.node.tryFindChild('LogGroup') as logs.LogGroup | undefined
-        ?? new logs.LogGroup(provider!, 'LogGroup', {
-          logGroupName: `/aws/lambda/${handler.ref}`,
-          encryptionKey: props.encryptionKey,
-          retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-          removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-        });
-      this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource')?.node.addDependency(providerLogs);
-    }
+    // The default security group is closed by our own small inline Lambda rather than aws-cdk-lib's
+    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (README, Performance).
+    const functionName = `${props.vpcName}-default-sg`;
+    new DefaultSecurityGroupRestriction(this, 'DefaultSecurityGroup', {
+      vpc: this.vpc,
+      functionName: /^[A-Za-z0-9_-]{1,64}$/.test(functionName) ? functionName : undefined,
+      encryptionKey: props.encryptionKey,
+      logRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       logGroupName: props.flowLogGroupName,

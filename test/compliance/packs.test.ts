@@ -16,6 +16,10 @@ const COMMON_ACKNOWLEDGEMENTS = [
   'HIPAA.Security-RDSInBackupPlan @ Database/Resource',
   'NIST.800.53.R5-RDSInBackupPlan @ Database/Resource',
   `${IAM4_RDS_MONITORING} @ Database/Resource/MonitoringRole`,
+  // The inline Lambda that closes the default security group (src/private/default-security-group.ts).
+  ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ', 'LambdaInsideVPC']
+    .map(rule => `${pack}-${rule} @ Network/DefaultSecurityGroup/Function`)),
+  'PCI.DSS.321-LambdaInsideVPC @ Network/DefaultSecurityGroup/Function',
 ];
 const publicRoutes = (azs: number) => Array.from({ length: azs }, (_, i) => ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
   .map(pack => `${pack}-VPCNoUnrestrictedRouteToIGW @ Network/Resource/PublicSubnet${i + 1}/DefaultRoute`)).flat();
@@ -92,3 +96,4 @@ describe('LgpdChecks on a pipeline whose alarms notify no one', () => {
     ]);
   });
 });
+

@@ -20,7 +20,7 @@ const PINNED: Array<[string, string, string]> = [
   ['PipelineDatabaseLogsupgradeD621F5E7', 'AWS::Logs::LogGroup', 'Pipeline/Database/Logsupgrade/Resource'],
   ['PipelineCacheLogsslowlogF0F98588', 'AWS::Logs::LogGroup', 'Pipeline/Cache/Logsslow-log/Resource'],
   ['PipelineCacheLogsenginelog5B710913', 'AWS::Logs::LogGroup', 'Pipeline/Cache/Logsengine-log/Resource'],
-  ['CustomVpcRestrictDefaultSGCustomResourceProviderLogGroup8F67996D', 'AWS::Logs::LogGroup', 'Custom::VpcRestrictDefaultSGCustomResourceProvider/LogGroup/Resource'],
+  ['PipelineNetworkDefaultSecurityGroupLogGroup3A5A4C78', 'AWS::Logs::LogGroup', 'Pipeline/Network/DefaultSecurityGroup/LogGroup/Resource'],
 ];
 
 /** The four resources whose replacement loses the data itself. */

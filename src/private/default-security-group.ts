@@ -1,0 +1,115 @@
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DEFAULT_SECURITY_GROUP_HANDLER } from './default-security-group-handler';
+import { acknowledge } from '../compliance/private/acknowledge';
+
+/**
+ * The id and type cdk-nag's `VPCDefaultSecurityGroupClosed` rule (HIPAA, NIST 800-53, PCI DSS) looks
+ * for under a `Vpc`: the same as aws-cdk-lib's `restrictDefaultSecurityGroup`, which this replaces.
+ */
+export const RESTRICTION_ID = 'RestrictDefaultSecurityGroupCustomResource';
+export const RESTRICTION_TYPE = 'Custom::VpcRestrictDefaultSG';
+
+/** The latest Node.js Lambda runtime aws-cdk-lib knows (AwsSolutions-L1 asks for the latest). */
+export const HANDLER_RUNTIME = 'nodejs24.x';
+
+export interface DefaultSecurityGroupRestrictionProps {
+  readonly vpc: ec2.Vpc;
+  /** The function's name, or undefined for a generated one. */
+  readonly functionName?: string;
+  readonly encryptionKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * Closes the VPC's default security group (no ingress, no egress) with a small inline Lambda and a
+ * custom resource under the VPC, as aws-cdk-lib's `restrictDefaultSecurityGroup` does, but without
+ * its synth-time cost (see default-security-group-handler.ts) and with its log group encrypted,
+ * bounded and owned by the stack. One per VPC, so that each pipeline's key and removal policy apply
+ * to its own.
+ */
+export class DefaultSecurityGroupRestriction extends Construct {
+  public readonly function: lambda.CfnFunction;
+  public readonly logGroup: logs.LogGroup;
+  public readonly customResource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: DefaultSecurityGroupRestrictionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: props.functionName ? `/aws/lambda/${props.functionName}` : undefined,
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    // Permissions come from a customer-managed policy (HIPAA/NIST/PCI IAMNoInlinePolicy), limited to
+    // this VPC's default group and this log group.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Closes the default security group of ${props.vpc.node.path}`,
+    });
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'Revoke and restore the rules of one VPC default security group, and write its log',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',
+            'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+          resources: [stack.formatArn({
+            service: 'ec2',
+            resource: 'security-group',
+            resourceName: props.vpc.vpcDefaultSecurityGroup,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          })],
+        }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+      ],
+    });
+
+    this.function = new lambda.CfnFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: `Closes the default security group of ${props.vpc.node.path}`,
+      runtime: HANDLER_RUNTIME,
+      handler: 'index.handler',
+      code: { zipFile: DEFAULT_SECURITY_GROUP_HANDLER },
+      role: role.roleArn,
+      timeout: Duration.minutes(2).toSeconds(),
+      memorySize: 128,
+      loggingConfig: { logGroup: this.logGroup.logGroupName },
+    });
+    // The function must not run before it may write its log and touch the group.
+    this.function.addDependency(policy.node.defaultChild as iam.CfnManagedPolicy);
+
+    const reasons: Record<string, string> = {
+      LambdaConcurrency: 'Runs once per deploy, invoked only by CloudFormation; reserving concurrency would take '
+        + 'capacity from the account and fails outright in accounts whose concurrency limit is at its minimum.',
+      LambdaDLQ: 'Invoked only by CloudFormation, which waits for its answer: a failure fails the deploy and '
+        + 'is reported in the stack events, so there is nothing for a dead-letter queue to keep.',
+      LambdaInsideVPC: 'Calls only the EC2 API, never a data store; inside the isolated subnets it would need '
+        + 'EC2 and CloudWatch Logs interface endpoints for no gain.',
+    };
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      for (const [rule, reason] of Object.entries(reasons)) {
+        if (pack === 'PCI.DSS.321' && rule !== 'LambdaInsideVPC') continue;
+        acknowledge(this.function, `${pack}-${rule}`, reason);
+      }
+    }
+
+    this.customResource = new CustomResource(props.vpc, RESTRICTION_ID, {
+      resourceType: RESTRICTION_TYPE,
+      serviceToken: this.function.attrArn,
+      properties: { DefaultSecurityGroupId: props.vpc.vpcDefaultSecurityGroup, Account: stack.account },
+    });
+  }
+}
