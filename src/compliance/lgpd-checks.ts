@@ -2,23 +2,6 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag/lib/nag-pack';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { IConstruct } from 'constructs';
-import PersonalDataStoreAlarmed from './rules/cloudwatch/PersonalDataStoreAlarmed';
-import DynamoDBBoundedRetention from './rules/dynamodb/DynamoDBBoundedRetention';
-import DynamoDBCustomerManagedKey from './rules/dynamodb/DynamoDBCustomerManagedKey';
-import ElastiCacheCustomerManagedKey from './rules/elasticache/ElastiCacheCustomerManagedKey';
-import ElastiCacheTransitEncryptionRequired from './rules/elasticache/ElastiCacheTransitEncryptionRequired';
-import { personalDataInAllowedRegions } from './rules/general/PersonalDataInAllowedRegions';
-import KinesisStreamCustomerManagedKey from './rules/kinesis/KinesisStreamCustomerManagedKey';
-import LogGroupBoundedRetention from './rules/logs/LogGroupBoundedRetention';
-import LogGroupCustomerManagedKey from './rules/logs/LogGroupCustomerManagedKey';
-import RDSAuditLogsExported from './rules/rds/RDSAuditLogsExported';
-import RDSStorageCustomerManagedKey from './rules/rds/RDSStorageCustomerManagedKey';
-import RDSTransportEncryptionEnforced from './rules/rds/RDSTransportEncryptionEnforced';
-import S3BoundedRetention from './rules/s3/S3BoundedRetention';
-import S3CustomerManagedKey from './rules/s3/S3CustomerManagedKey';
-import S3TransportEncryptionEnforced from './rules/s3/S3TransportEncryptionEnforced';
-import SecretCustomerManagedKey from './rules/secretsmanager/SecretCustomerManagedKey';
-import VPCFlowLogsAllTraffic from './rules/vpc/VPCFlowLogsAllTraffic';
 
 /**
  * Properties of {@link LgpdChecks}.
@@ -71,89 +54,92 @@ export class LgpdChecks extends NagPack {
     super(scope, props);
     this.packName = 'LGPD';
     const allowedRegions = props.allowedRegions ?? ['sa-east-1'];
+    // Loaded here rather than imported at the top: see rules/index.ts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const r: typeof import('./rules') = require('./rules');
     this.rules = [
       {
-        rule: KinesisStreamCustomerManagedKey,
+        rule: r.KinesisStreamCustomerManagedKey,
         info: `The Kinesis stream is not encrypted with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Encrypt the stream with a key whose policy, rotation and use you control (StreamEncryption EncryptionType KMS with your own KeyId), so access to the records can be audited and revoked.',
       },
       {
-        rule: RDSStorageCustomerManagedKey,
+        rule: r.RDSStorageCustomerManagedKey,
         info: `The RDS instance or cluster does not encrypt its storage with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Set StorageEncrypted with your own KmsKeyId; snapshots and replicas inherit it.',
       },
       {
-        rule: RDSTransportEncryptionEnforced,
+        rule: r.RDSTransportEncryptionEnforced,
         info: `The RDS instance or cluster accepts unencrypted connections (${ART_46}, data in transit).`,
         explanation: 'Attach a parameter group with rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport = ON (MySQL, MariaDB); the default parameter group allows plain-text connections.',
       },
       {
-        rule: RDSAuditLogsExported,
+        rule: r.RDSAuditLogsExported,
         info: `The RDS instance or cluster does not export its logs to CloudWatch Logs (${ART_37}).`,
         explanation: 'Export the database logs (EnableCloudwatchLogsExports) so connections and access to personal data leave an audit trail outside the database.',
       },
       {
-        rule: ElastiCacheCustomerManagedKey,
+        rule: r.ElastiCacheCustomerManagedKey,
         info: `The ElastiCache cache is not encrypted at rest with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Use a replication group or serverless cache with AtRestEncryptionEnabled and your own KmsKeyId; stand-alone cache clusters cannot be encrypted at rest.',
       },
       {
-        rule: ElastiCacheTransitEncryptionRequired,
+        rule: r.ElastiCacheTransitEncryptionRequired,
         info: `The ElastiCache cache does not require TLS (${ART_46}, data in transit).`,
         explanation: 'Set TransitEncryptionEnabled, and TransitEncryptionMode required (not preferred, which still accepts plain-text clients).',
       },
       {
-        rule: S3CustomerManagedKey,
+        rule: r.S3CustomerManagedKey,
         info: `The S3 bucket does not encrypt objects by default with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Use SSE-KMS (or DSSE-KMS) with your own KMSMasterKeyID as the bucket default encryption.',
       },
       {
-        rule: S3TransportEncryptionEnforced,
+        rule: r.S3TransportEncryptionEnforced,
         info: `The S3 bucket does not deny requests made without TLS (${ART_46}, data in transit).`,
         explanation: 'Add a bucket policy statement that denies s3:* to every principal when aws:SecureTransport is false (enforceSSL: true on the L2 Bucket).',
       },
       {
-        rule: S3BoundedRetention,
+        rule: r.S3BoundedRetention,
         info: `The S3 bucket keeps objects forever: no enabled lifecycle rule expires them (${ART_16}).`,
         explanation: 'Add a lifecycle rule with an expiration that matches how long the purpose of the processing needs the data.',
       },
       {
-        rule: DynamoDBCustomerManagedKey,
+        rule: r.DynamoDBCustomerManagedKey,
         info: `The DynamoDB table is not encrypted with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Set SSESpecification with SSEEnabled, SSEType KMS and your own KMSMasterKeyId (for global tables, a key for every replica).',
       },
       {
-        rule: DynamoDBBoundedRetention,
+        rule: r.DynamoDBBoundedRetention,
         info: `The DynamoDB table has no time to live, so items are kept forever (${ART_16}).`,
         explanation: 'Enable TimeToLiveSpecification on an attribute that holds the expiry of each item.',
       },
       {
-        rule: LogGroupCustomerManagedKey,
+        rule: r.LogGroupCustomerManagedKey,
         info: `The CloudWatch Logs log group is not encrypted with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Set KmsKeyId on the log group; log lines often carry personal data. The key policy must let the logs service principal use the key.',
       },
       {
-        rule: LogGroupBoundedRetention,
+        rule: r.LogGroupBoundedRetention,
         info: `The CloudWatch Logs log group keeps logs forever: it has no retention (${ART_16}).`,
         explanation: 'Set RetentionInDays to the period your records-of-processing policy requires.',
       },
       {
-        rule: SecretCustomerManagedKey,
+        rule: r.SecretCustomerManagedKey,
         info: `The Secrets Manager secret is not encrypted with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Set KmsKeyId on the secret so that reading it needs a decrypt permission on a key you control.',
       },
       {
-        rule: VPCFlowLogsAllTraffic,
+        rule: r.VPCFlowLogsAllTraffic,
         info: `The VPC has no flow log recording all traffic (${ART_37}).`,
         explanation: 'Add a flow log with TrafficType ALL on the VPC, delivered to an encrypted destination with a retention.',
       },
       {
-        rule: PersonalDataStoreAlarmed,
+        rule: r.PersonalDataStoreAlarmed,
         info: `The store of personal data has no CloudWatch alarm with an action on its metrics (${ART_48}).`,
         explanation: 'Alarm on the store (throttling, errors, free storage, replication) and send the alarm to a topic someone reads: the controller must detect an incident to communicate it to the ANPD and the data subjects.',
       },
       {
-        rule: personalDataInAllowedRegions(allowedRegions),
+        rule: r.personalDataInAllowedRegions(allowedRegions),
         info: `The resource stores data outside the allowed regions (${allowedRegions.join(', ')}), or its stack names no region (${ART_33}).`,
         explanation: 'Deploy stores of personal data only to the allowed regions, in stacks with an explicit env region; add a region to allowedRegions only where the transfer is lawful under LGPD Art. 33.',
       },
