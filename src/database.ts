@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
+import { decryptViaSecretsManager } from './private/grants';
 import { checkDays, checkInt, fail } from './private/validation';
 
 /**
@@ -123,6 +124,11 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
   public readonly instance: rds.DatabaseInstance;
   /** The master user's secret, managed and rotated by RDS, encrypted with the pipeline key. */
   public readonly secret: secretsmanager.ISecret;
+  /**
+   * The instance's ARN, built from its identifier: known at synth, so what names it does not wait for
+   * the instance to be created.
+   */
+  public readonly instanceArn: string;
   /** The security group of the database. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** Network connections; the default port is the database port. */
@@ -133,6 +139,9 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: TransactionDatabaseProps) {
     super(scope, id);
+    this.instanceArn = Stack.of(this).formatArn({
+      service: 'rds', resource: 'db', resourceName: props.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const allocated = props.allocatedStorage ?? 20;
     // Autoscaling up to twice the allocated storage (at least 100 GiB), within RDS's 65536 GiB; none when
     // the allocated storage is a token, whose double cannot be computed at synth time.
@@ -264,11 +273,45 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
     }
   }
 
-  /** Grants reading the master secret, including decrypting it with the key. */
+  /**
+   * Grants reading the master secret, including decrypting it with the key.
+   *
+   * For a principal of this account the statement does not name the secret's ARN, which exists only
+   * once the instance does: a policy naming it would be created after the database, some 15 minutes
+   * into a first deploy. It names the RDS-managed secrets (`rds!db-*`) that carry RDS's tag
+   * `aws:rds:primaryDBInstanceArn` with this instance's ARN, which is known at synth. Only RDS can set
+   * an `aws:` tag, and the grant keeps working if RDS ever replaces the secret. A principal of another
+   * account gets the secret's ARN and the key policy, as aws-cdk-lib grants them.
+   */
   public grantSecretRead(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.secret.grantRead(grantee);
-    this.key.grantDecrypt(grantee);
-    return grant;
+    const stack = Stack.of(this);
+    const account = grantee.grantPrincipal.principalAccount;
+    const sameAccount = account !== undefined
+      && (account === stack.account || Token.compareStrings(account, stack.account) === TokenComparison.SAME);
+    if (!sameAccount) {
+      const grant = this.secret.grantRead(grantee);
+      this.key.grantDecrypt(grantee);
+      return grant;
+    }
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: 'rds!db-*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      conditions: { StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': this.instanceArn } },
+    });
+    // AwsSolutions-IAM5 reads `rds!db-*` as a wildcard; the condition makes it one secret. Acknowledged
+    // for that one resource string, on the grantee's own default policy when it has one (a Role, User
+    // or Group); other principals' owners acknowledge it where their policy is.
+    const policy = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal.node.tryFindChild('DefaultPolicy') : undefined;
+    if (policy) {
+      const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+      acknowledge(policy,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:rds!db-*]`,
+        `Granted by ${this.node.path}: only the RDS-managed master secret of its instance, `
+        + 'selected by the tag aws:rds:primaryDBInstanceArn that RDS sets (no one else can set an aws: tag); the ARN itself exists only once the '
+        + 'instance does, and naming it would hold this policy back until the database is created.');
+    }
+    return grant.combine(decryptViaSecretsManager(grantee, this.key));
   }
 
   /** Grants `rds-db:connect` as the given database user (IAM database authentication). */
@@ -276,3 +319,4 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
     return this.instance.grantConnect(grantee, dbUser);
   }
 }
+

@@ -438,15 +438,12 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     if (!sameAccount) {
       return this.transactionDatabase.grantSecretRead(grantee).combine(this.cache.grantAuthTokenRead(grantee));
     }
-    return iam.Grant.addToPrincipal({
+    // The database statement names the secret by RDS's tag, not by its ARN, so this policy does not
+    // wait for the database (see TransactionDatabase.grantSecretRead).
+    return this.transactionDatabase.grantSecretRead(grantee).combine(iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [this.databaseSecret.secretArn, this.cacheAuthSecret.secretArn],
-    }).combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt'],
-      resourceArns: [this.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+      resourceArns: [this.cacheAuthSecret.secretArn],
     }));
   }
 

@@ -186,11 +186,24 @@ describe('connections and grants', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     pipeline.grantSecretsRead(role);
-    const policy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-    expect(policy).toContain('secretsmanager:GetSecretValue');
-    expect(policy).toContain('MasterUserSecret.SecretArn');
-    expect(policy).toMatch(/PipelineCacheAuthToken/);
-    expect(policy).toContain('kms:Decrypt');
+    const [policy] = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const json = JSON.stringify(statements);
+    expect(json).toContain('secretsmanager:GetSecretValue');
+    expect(json).toMatch(/PipelineCacheAuthToken/);
+    expect(json).toContain('kms:Decrypt');
+    // The master secret by RDS's tag for this instance, not by its ARN (which waits for the database).
+    expect(json).not.toContain('MasterUserSecret');
+    expect(statements).toContainEqual(expect.objectContaining({
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:sa-east-1:', { Ref: 'AWS::AccountId' }, ':secret:rds!db-*']] },
+      Condition: {
+        StringEquals: {
+          'aws:ResourceTag/aws:rds:primaryDBInstanceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:sa-east-1:', { Ref: 'AWS::AccountId' }, ':db:lgpd-db-dev']] },
+        },
+      },
+    }));
+    // Nothing in the policy refers to the database resources, so it does not wait for them.
+    expect(json).not.toMatch(/PipelineDatabase/);
   });
 
   test('grantDatabaseConnect grants rds-db:connect for one user', () => {

@@ -1,4 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgements, cdkNagPacks, findings, resourceCount, variants } from './nag';
 import { LgpdChecks, LgpdDataPipeline } from '../../src';
 
@@ -39,7 +41,11 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, string[]> = {
  * the CDK grants of its processor role write an inline policy.
  */
 const EXAMPLE_OWNED: Record<string, string[]> = {
-  fastshop: ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map(pack => `${pack}-IAMNoInlinePolicy @ FastShopPipeline/ProcessorRole/DefaultPolicy`),
+  fastshop: [
+    ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map(pack => `${pack}-IAMNoInlinePolicy @ FastShopPipeline/ProcessorRole/DefaultPolicy`),
+    // Made by the library's grantSecretsRead on the grantee's policy: the tag-conditioned `rds!db-*` statement.
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ FastShopPipeline/ProcessorRole/DefaultPolicy',
+  ],
 };
 
 const apps = variants();
@@ -97,3 +103,20 @@ describe('LgpdChecks on a pipeline whose alarms notify no one', () => {
   });
 });
 
+describe('grantSecretsRead leaves the grantee\'s policy clean in any environment', () => {
+  test.each([
+    ['concrete region, unknown account', { region: 'sa-east-1' }],
+    ['concrete account and region', { account: '111122223333', region: 'sa-east-1' }],
+    ['env-agnostic', undefined],
+  ])('%s: the tag-conditioned rds!db-* statement is acknowledged for exactly its resource', (_, env) => {
+    const app = new App();
+    const stack = new Stack(app, 'Grants', { env });
+    const pipeline = new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'grants', allowedRegions: ['sa-east-1', stack.region] });
+    const role = new iam.Role(stack, 'Processor', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    pipeline.grantSecretsRead(role);
+    app.synth();
+    const iam5 = (options = {}) => findings(new AwsSolutionsChecks(), app, options).filter(f => f.includes('IAM5') && f.includes('Processor'));
+    expect(iam5({ ignoreAcknowledgements: true })).toHaveLength(1);
+    expect(iam5()).toEqual([]);
+  });
+});

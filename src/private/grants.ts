@@ -1,0 +1,16 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+
+/**
+ * `kms:Decrypt` on the key for Secrets Manager only, in the principal's own policy (a principal of the
+ * key's account needs no key policy statement, so the key does not wait for the principal's role).
+ */
+export function decryptViaSecretsManager(grantee: iam.IGrantable, key: kms.IKey): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kms:Decrypt'],
+    resourceArns: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(key).region}.amazonaws.com` } },
+  });
+}
