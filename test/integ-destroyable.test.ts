@@ -14,7 +14,8 @@ import { assertionStack, bringYourOwnCaseStacks, defaultCaseStack, productionCas
 
 /**
  * Functions allowed to log to a log group the stack does not own: none. (aws-cdk-lib's provider behind
- * `restrictDefaultSecurityGroup` used to be one; src/network.ts now creates its log group.)
+ * `restrictDefaultSecurityGroup` used to be one; the pipeline now closes the default security group
+ * with its own function, src/private/default-security-group.ts, which logs to a log group it creates.)
  */
 const KNOWN_UNMANAGED_LOG_GROUPS: RegExp[] = [];
 

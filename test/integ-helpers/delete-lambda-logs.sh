@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deletes the log groups Lambda created on its own for the functions of destroyed integ stacks: the
-# assertion provider of integ-tests-alpha and aws-cdk-lib's restrict-default-security-group provider
-# log to /aws/lambda/<function name>, which no stack owns, so `cdk destroy` leaves them behind.
+# assertion provider of integ-tests-alpha logs to /aws/lambda/<function name>, which no stack owns, so
+# `cdk destroy` leaves it behind. (The pipeline's own function logs to a log group its stack owns.)
 # Function names start with the stack name, so the prefix selects exactly one case's log groups.
 #
 # Used by every integration case as a postDestroy hook (integ-runner runs it from test/).
