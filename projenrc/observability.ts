@@ -23,7 +23,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   diagramCheck.exec('ts-node --project tsconfig.dev.json scripts/diagram/diagram.ts --check cdk.out/fastshop/FastShopPipeline.template.json docs/architecture');
   project.tasks.tryFind('ci')!.spawn(diagramCheck);
 
-  // Not spawned by ci: a benchmark, not a test. BENCH_RUNS=<n> sets the runs per app (default 7).
+  // Not spawned by ci: a benchmark, not a test. BENCH_RUNS=<n> sets the runs per app (default 11).
   project.addTask('bench', {
     description: 'Synth-time benchmark (empty app, seed-only stack, FastShop, 1/10/25 pipelines) and deploy critical-path estimate',
     exec: 'ts-node --project tsconfig.dev.json scripts/bench/bench.ts',

@@ -4,7 +4,7 @@
  * missed.
  *
  * Synth: each app is compiled once with tsc (so ts-node's type checking is not measured) and run as a
- * whole separate `node` process, BENCH_RUNS times (default 7) after one warm-up, round-robin so that
+ * whole separate `node` process, BENCH_RUNS times (default 11) after one warm-up, round-robin so that
  * every app sees the same machine noise; the median wall time is reported, with the peak RSS.
  *
  * Deploy: an estimate on paper, the longest path through each template's dependency graph weighted by
@@ -19,7 +19,7 @@ import { dependencies } from '../diagram/diagram';
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'cdk.out', 'bench');
 const JS = path.join(OUT, 'js', 'scripts', 'bench', 'apps');
-const RUNS = Number(process.env.BENCH_RUNS ?? '7');
+const RUNS = Number(process.env.BENCH_RUNS ?? '11');
 
 /**
  * Typical CloudFormation create times in seconds. RDS and ElastiCache dominate; everything else is
@@ -137,6 +137,7 @@ const CASES: Case[] = [
   { name: 'seed-only stack (plain aws-cdk-lib)', script: 'seed.js', args: [], pipelines: 0 },
   { name: 'FastShop example', script: 'fastshop.js', args: [], pipelines: 1 },
   { name: '1 pipeline', script: 'pipelines.js', args: ['1'], pipelines: 1 },
+  { name: '1 pipeline, alarms off', script: 'pipelines.js', args: ['1', 'no-alarms'], pipelines: 1 },
   { name: '10 pipelines', script: 'pipelines.js', args: ['10'], pipelines: 10 },
   { name: '25 pipelines', script: 'pipelines.js', args: ['25'], pipelines: 25 },
 ];
@@ -223,7 +224,8 @@ function main(): void {
   const extra10 = (ten - one) / 9;
   const extra25 = (twentyFive - one) / 24;
   const cpuOf = (name: string) => cpu(name);
-  const [cFloor, cSeed, cFastshop, cOne, cTen, cTwentyFive] = CASES.map(c => cpuOf(c.name));
+  const [cFloor, cSeed, cFastshop, cOne, cTen, cTwentyFive] = ['empty app (floor)', 'seed-only stack (plain aws-cdk-lib)',
+    'FastShop example', '1 pipeline', '10 pipelines', '25 pipelines'].map(cpuOf);
   const cFirst = cOne - cFloor;
   const cExtra10 = (cTen - cOne) / 9;
   const cExtra25 = (cTwentyFive - cOne) / 24;
@@ -233,6 +235,7 @@ function main(): void {
   line('seed-only / floor', `${(seed / floor).toFixed(3)}x`, `${(cSeed / cFloor).toFixed(3)}x`);
   line('FastShop / floor', `${(fastshop / floor).toFixed(3)}x`, `${(cFastshop / cFloor).toFixed(3)}x`);
   line('first pipeline (1 pipeline - floor)', `${Math.round(first)} ms`, `${Math.round(cFirst)} ms`);
+  line('  of which the 11 alarms and topic', `${Math.round(one - ms('1 pipeline, alarms off'))} ms`, `${Math.round(cOne - cpu('1 pipeline, alarms off'))} ms`);
   line('each extra pipeline, 1 -> 10', `${Math.round(extra10)} ms`, `${Math.round(cExtra10)} ms`);
   line('each extra pipeline, 1 -> 25', `${Math.round(extra25)} ms`, `${Math.round(cExtra25)} ms`);
   line('  as a share of the first', `${(extra25 / first).toFixed(2)}`, `${(cExtra25 / cFirst).toFixed(2)}`);

@@ -1,8 +1,9 @@
 /**
  * The seed's resources written by hand with plain aws-cdk-lib, nothing more: a VPC, a KMS key, an
- * encrypted Kinesis stream, RDS PostgreSQL, an ElastiCache replication group, two security groups.
+ * encrypted Kinesis stream, RDS PostgreSQL, an ElastiCache replication group, two security groups,
+ * and the eight outputs the seed program registers.
  */
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -21,10 +22,10 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
     { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
   ],
 });
-new kinesis.Stream(stack, 'Stream', { shardCount: 2, encryption: kinesis.StreamEncryption.KMS, encryptionKey: key });
+const stream = new kinesis.Stream(stack, 'Stream', { shardCount: 2, encryption: kinesis.StreamEncryption.KMS, encryptionKey: key });
 const dbSg = new ec2.SecurityGroup(stack, 'DbSg', { vpc, allowAllOutbound: false });
 const cacheSg = new ec2.SecurityGroup(stack, 'CacheSg', { vpc, allowAllOutbound: false });
-new rds.DatabaseInstance(stack, 'Db', {
+const db = new rds.DatabaseInstance(stack, 'Db', {
   engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_7 }),
   vpc,
   vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -37,7 +38,7 @@ const subnets = new elasticache.CfnSubnetGroup(stack, 'CacheSubnets', {
   description: 'cache',
   subnetIds: vpc.isolatedSubnets.map(s => s.subnetId),
 });
-new elasticache.CfnReplicationGroup(stack, 'Cache', {
+const cache = new elasticache.CfnReplicationGroup(stack, 'Cache', {
   replicationGroupDescription: 'cache',
   engine: 'redis',
   cacheNodeType: 'cache.t4g.small',
@@ -50,4 +51,15 @@ new elasticache.CfnReplicationGroup(stack, 'Cache', {
   kmsKeyId: key.keyArn,
   transitEncryptionEnabled: true,
 });
+const outputs: Record<string, string> = {
+  VpcId: vpc.vpcId,
+  StreamName: stream.streamName,
+  StreamArn: stream.streamArn,
+  RdsEndpoint: db.dbInstanceEndpointAddress,
+  RdsArn: db.instanceArn,
+  RedisEndpoint: cache.attrPrimaryEndPointAddress,
+  RedisPort: cache.attrPrimaryEndPointPort,
+  KmsKeyId: key.keyId,
+};
+for (const [id, value] of Object.entries(outputs)) new CfnOutput(stack, id, { value });
 synthAndReport(app);
