@@ -204,6 +204,7 @@ const NAMES: Array<[type: string, property: string, limit: number]> = [
   ['AWS::SNS::Topic', 'TopicName', 256],
   ['AWS::CloudWatch::Dashboard', 'DashboardName', 255],
   ['AWS::CloudWatch::Alarm', 'AlarmName', 255],
+  ['AWS::Lambda::Function', 'FunctionName', 64],
 ];
 
 const KEEPING = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
@@ -261,9 +262,6 @@ function checkInvariants(g: Generated, template: any): void {
     for (const [id, r] of ofType(resources, type)) {
       const name = r.Properties?.[property];
       if (name === undefined) continue;
-      // Lambda decides the log group name of aws-cdk-lib's stack-wide provider function (shared by every
-      // VPC of the stack, so it cannot carry one pipeline's suffix); the construct only creates it.
-      if (id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProviderLogGroup')) continue;
       expect(typeof name === 'string', `${type} ${id} ${property} is not a literal: ${JSON.stringify(name)}`);
       if (typeof name !== 'string') continue;
       expect(name.includes(suffixText), `${type} ${id} ${property} "${name}" lacks the suffix`);
