@@ -135,6 +135,7 @@ interface Case {
 const CASES: Case[] = [
   { name: 'empty app (floor)', script: 'empty.js', args: [], pipelines: 0 },
   { name: 'seed-only stack (plain aws-cdk-lib)', script: 'seed.js', args: [], pipelines: 0 },
+  { name: 'seed + flow logs, closed SG, alarms', script: 'seed-plus.js', args: [], pipelines: 0 },
   { name: 'FastShop example', script: 'fastshop.js', args: [], pipelines: 1 },
   { name: '1 pipeline', script: 'pipelines.js', args: ['1'], pipelines: 1 },
   { name: '1 pipeline, alarms off', script: 'pipelines.js', args: ['1', 'no-alarms'], pipelines: 1 },
@@ -232,6 +233,10 @@ function main(): void {
   console.log('\nRatios (medians of this run):                 wall          CPU');
   const line = (label: string, wall: string, cpuText: string) => console.log(`  ${label.padEnd(36)} ${wall.padStart(12)} ${cpuText.padStart(12)}`);
   line('FastShop / seed-only', `${(fastshop / seed).toFixed(3)}x`, `${(cFastshop / cSeed).toFixed(3)}x`);
+  const seedPlus = ms('seed + flow logs, closed SG, alarms');
+  const cSeedPlus = cpu('seed + flow logs, closed SG, alarms');
+  line('seed + extras / seed-only', `${(seedPlus / seed).toFixed(3)}x`, `${(cSeedPlus / cSeed).toFixed(3)}x`);
+  line('FastShop / seed + extras', `${(fastshop / seedPlus).toFixed(3)}x`, `${(cFastshop / cSeedPlus).toFixed(3)}x`);
   line('seed-only / floor', `${(seed / floor).toFixed(3)}x`, `${(cSeed / cFloor).toFixed(3)}x`);
   line('FastShop / floor', `${(fastshop / floor).toFixed(3)}x`, `${(cFastshop / cFloor).toFixed(3)}x`);
   line('first pipeline (1 pipeline - floor)', `${Math.round(first)} ms`, `${Math.round(cFirst)} ms`);
