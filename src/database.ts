@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
-import { decryptViaSecretsManager } from './private/grants';
+import { decryptViaSecretsManager, isSameAccount } from './private/grants';
 import { checkDays, checkInt, fail } from './private/validation';
 
 /**
@@ -285,10 +285,7 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
    */
   public grantSecretRead(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
-    const account = grantee.grantPrincipal.principalAccount;
-    const sameAccount = account !== undefined
-      && (account === stack.account || Token.compareStrings(account, stack.account) === TokenComparison.SAME);
-    if (!sameAccount) {
+    if (!isSameAccount(grantee, this)) {
       const grant = this.secret.grantRead(grantee);
       this.key.grantDecrypt(grantee);
       return grant;
@@ -319,4 +316,3 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
     return this.instance.grantConnect(grantee, dbUser);
   }
 }
-

@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import { DatabaseOptions, TransactionDatabase } from './database';
 import { PipelineKey } from './encryption-key';
 import { MonitoringOptions, PipelineAlarm, PipelineMonitoring } from './monitoring';
 import { PipelineNetwork } from './network';
+import { isSameAccount } from './private/grants';
 import { PipelineNames, validateSuffix } from './private/names';
 import { checkInt, fail } from './private/validation';
 import { TransactionStream } from './stream';
@@ -431,11 +432,7 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
    * another account also needs the key policy, which the secrets' own grants edit.
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
-    const stack = Stack.of(this);
-    const principalAccount = grantee.grantPrincipal.principalAccount;
-    const sameAccount = principalAccount !== undefined
-      && (principalAccount === stack.account || Token.compareStrings(principalAccount, stack.account) === TokenComparison.SAME);
-    if (!sameAccount) {
+    if (!isSameAccount(grantee, this)) {
       return this.transactionDatabase.grantSecretRead(grantee).combine(this.cache.grantAuthTokenRead(grantee));
     }
     // The database statement names the secret by RDS's tag, not by its ARN, so this policy does not

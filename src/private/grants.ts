@@ -1,6 +1,15 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+
+/** Whether the grantee's principal is known to be of the account of `scope`'s stack. */
+export function isSameAccount(grantee: iam.IGrantable, scope: IConstruct): boolean {
+  const account = grantee.grantPrincipal.principalAccount;
+  const stackAccount = Stack.of(scope).account;
+  return account !== undefined
+    && (account === stackAccount || Token.compareStrings(account, stackAccount) === TokenComparison.SAME);
+}
 
 /**
  * `kms:Decrypt` on the key for Secrets Manager only, in the principal's own policy (a principal of the
