@@ -3,6 +3,7 @@ import * as compliance from './projenrc/compliance';
 import * as integ from './projenrc/integ';
 import * as languages from './projenrc/languages';
 import * as observability from './projenrc/observability';
+import * as processor from './projenrc/processor';
 import * as reliability from './projenrc/reliability';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -123,7 +124,7 @@ ci.spawn(project.buildTask);
 ci.spawn(project.tasks.tryFind('lint:cfn')!);
 
 // Each concern adds its own tasks (and its steps of `ci`) in its own module.
-for (const concern of [compliance, reliability, integ, observability, languages]) {
+for (const concern of [compliance, reliability, integ, observability, languages, processor]) {
   concern.configure(project);
 }
 

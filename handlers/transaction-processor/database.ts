@@ -1,0 +1,253 @@
+import { Signer } from '@aws-sdk/rds-signer';
+import { escapeIdentifier, escapeLiteral, Pool, type PoolClient } from 'pg';
+import type { DatabaseConfig } from './config';
+import { log } from './log';
+import { databaseLogin, forget } from './secrets';
+import type { IncomingTransaction } from './transaction';
+
+/** A transaction as PostgreSQL holds it: the first copy stored wins over any later one with the same id. */
+export interface StoredTransaction {
+  readonly transactionId: string;
+  readonly customerId: string;
+  /** numeric(15,2) as text: '19.90'. */
+  readonly amount: string;
+  readonly currency: string;
+  /** UTC, microseconds: '2026-03-01T12:00:00.000000Z'. */
+  readonly timestamp: string;
+  /** Milliseconds since the epoch (the cache's ordering). */
+  readonly eventMs: number;
+}
+
+const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
+  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "timestamp",
+  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS event_ms`;
+
+/**
+ * The transactions table in PostgreSQL, over TLS with certificate verification (Node's trust store plus
+ * NODE_EXTRA_CA_CERTS; never `rejectUnauthorized: false`). One connection per execution environment,
+ * kept across invocations; a lost connection (store restart, failover) is replaced, and a refused
+ * password re-reads the secret once (rotation).
+ */
+export class TransactionTable {
+  private pool?: Pool;
+  private schemaReady = false;
+  private readonly table: string;
+  private readonly indexName: string;
+  private readonly signer?: Signer;
+
+  constructor(private readonly config: DatabaseConfig) {
+    this.table = config.table.split('.').map(escapeIdentifier).join('.');
+    this.indexName = escapeIdentifier(`${config.table.split('.').pop()}_customer_occurred_idx`.slice(0, 63));
+    if (config.credentials.kind === 'iam') {
+      this.signer = new Signer({
+        hostname: config.host,
+        port: config.port,
+        username: config.credentials.user,
+        region: config.credentials.region,
+      });
+    }
+  }
+
+  /**
+   * Inserts the transactions in one statement (one database transaction): `ON CONFLICT
+   * (transaction_id) DO NOTHING`, so a replayed record stores nothing new. Returns every given
+   * transaction as the table holds it, whether it was inserted now or before.
+   * Throws when the database cannot be reached or refuses the batch: nothing is then acknowledged.
+   */
+  async store(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
+    // Each kind of failure is put right once, then tried again: a rotated password after a dropped
+    // connection needs both. The insert is idempotent, so a retry is safe even when the failed
+    // attempt's COMMIT reached the server.
+    const remedied = new Set<string>();
+    for (;;) {
+      try {
+        return await this.storeOnce(transactions);
+      } catch (e) {
+        const kind = classify(e);
+        if (kind === 'other' || remedied.has(kind)) {
+          throw this.explain(e);
+        }
+        remedied.add(kind);
+        if (kind === 'auth') {
+          if (this.config.credentials.kind === 'secret') forget(this.config.credentials.secretArn);
+          await this.close();
+        } else if (kind === 'undefined-table') {
+          this.schemaReady = false;
+        }
+        log('database-retry', { reason: kind, code: codeOf(e) });
+      }
+    }
+  }
+
+  /** Closes the connection (tests and benchmarks; Lambda simply freezes the environment). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end().catch(() => undefined);
+  }
+
+  private async storeOnce(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
+    const pool = await this.connection();
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      if (!this.schemaReady) {
+        await this.createTable(client);
+        this.schemaReady = true;
+      }
+      const ids = transactions.map(t => t.transactionId);
+      const result = await client.query({
+        // Named: parsed and planned once per connection.
+        name: 'lgpd-store-transactions',
+        text: `WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+              AS i(transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
+          ), inserted AS (
+            INSERT INTO ${this.table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
+            SELECT * FROM input
+            ON CONFLICT (transaction_id) DO NOTHING
+            RETURNING *
+          )
+          SELECT ${RETURNED} FROM inserted
+          UNION ALL
+          SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`,
+        values: [
+          ids,
+          transactions.map(t => t.customerId),
+          transactions.map(t => t.amount),
+          transactions.map(t => t.currency),
+          transactions.map(t => t.timestamp),
+          transactions.map(t => t.shardId),
+          transactions.map(t => t.sequenceNumber),
+        ],
+      });
+      // The statement's snapshot shows rows stored before it, and `inserted` the rows it stored. A row
+      // another environment committed while this statement waited on it shows in neither: read it now.
+      const rows = result.rows as Row[];
+      const seen = new Set(rows.map(r => r.transaction_id));
+      const missing = ids.filter(id => !seen.has(id));
+      if (missing.length > 0) {
+        const late = await client.query(`SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`, [missing]);
+        rows.push(...(late.rows as Row[]));
+      }
+      return rows.map(r => ({
+        transactionId: r.transaction_id,
+        customerId: r.customer_id,
+        amount: r.amount,
+        currency: r.currency,
+        timestamp: r.timestamp,
+        eventMs: r.event_ms,
+      }));
+    } catch (e) {
+      broken = classify(e) === 'connection' ? (e as Error) : undefined;
+      throw e;
+    } finally {
+      // A connection that failed is discarded, not returned to the pool.
+      client.release(broken);
+    }
+  }
+
+  /** Creates the table and its index if missing; an advisory lock keeps concurrent environments in line. */
+  private async createTable(client: PoolClient): Promise<void> {
+    await client.query(`BEGIN;
+      SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(this.table)}));
+      CREATE TABLE IF NOT EXISTS ${this.table} (
+        transaction_id  text PRIMARY KEY,
+        customer_id     text NOT NULL,
+        amount          numeric(15,2) NOT NULL,
+        currency        char(3) NOT NULL,
+        occurred_at     timestamptz NOT NULL,
+        shard_id        text NOT NULL,
+        sequence_number text NOT NULL,
+        stored_at       timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX IF NOT EXISTS ${this.indexName} ON ${this.table} (customer_id, occurred_at);
+      COMMIT;`).catch(async e => {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    });
+  }
+
+  private async connection(): Promise<Pool> {
+    if (this.pool !== undefined) {
+      return this.pool;
+    }
+    const { host, port, database, credentials } = this.config;
+    let user: string;
+    let password: () => Promise<string>;
+    if (credentials.kind === 'iam') {
+      // A fresh token for every new connection (a token is valid for 15 minutes).
+      user = credentials.user;
+      const signer = this.signer!;
+      password = () => signer.getAuthToken();
+    } else {
+      const secretArn = credentials.secretArn;
+      user = (await databaseLogin(secretArn)).username;
+      password = async () => (await databaseLogin(secretArn)).password;
+    }
+    const pool = new Pool({
+      host,
+      port,
+      database,
+      user,
+      password,
+      ssl: { rejectUnauthorized: true },
+      // Lambda runs one batch at a time per environment: one connection.
+      max: 1,
+      idleTimeoutMillis: 0,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 15_000,
+      keepAlive: true,
+      application_name: 'lgpd-transaction-processor',
+    });
+    // An idle connection that the server drops (restart, failover) emits here; the pool discards it.
+    pool.on('error', e => log('database-idle-error', { code: codeOf(e), message: e.message }));
+    this.pool = pool;
+    return pool;
+  }
+
+  private explain(e: unknown): Error {
+    const { host, port, database } = this.config;
+    const code = codeOf(e);
+    const message = e instanceof Error ? e.message : String(e);
+    const hint = TLS_CODES.has(code ?? '')
+      ? ' (the server certificate is not trusted: trust comes from Node\'s CAs and NODE_EXTRA_CA_CERTS)'
+      : classify(e) === 'auth' ? ' (refused again after re-reading the credentials)' : '';
+    return new Error(`PostgreSQL ${host}:${port}/${database}: ${message}${code ? ` [${code}]` : ''}${hint}`, { cause: e });
+  }
+}
+
+interface Row {
+  transaction_id: string;
+  customer_id: string;
+  amount: string;
+  currency: string;
+  timestamp: string;
+  event_ms: number;
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+function codeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What a PostgreSQL error means for the batch: retry after a fix, or give up. */
+function classify(e: unknown): 'auth' | 'connection' | 'undefined-table' | 'other' {
+  const code = codeOf(e) ?? '';
+  // SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification (IAM tokens).
+  if (code === '28P01' || code === '28000') return 'auth';
+  if (code === '42P01') return 'undefined-table';
+  // Class 08 connection exception; 57P01-57P03 admin shutdown, crash shutdown, cannot connect now.
+  if (code.startsWith('08') || /^57P0[123]$/.test(code) || NETWORK_CODES.has(code)) return 'connection';
+  const message = e instanceof Error ? e.message : '';
+  if (/Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/.test(message)) {
+    return 'connection';
+  }
+  return 'other';
+}
