@@ -1,0 +1,110 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+
+/** The bundle the build makes (projenrc/processor.ts) and Lambda runs: `index.handler` in this folder. */
+export const BUNDLE = join(__dirname, '..', '..', '..', 'assets', 'handlers', 'transaction-processor', 'index.js');
+
+/** What one invocation returned, or the error the handler threw (Lambda then retries the whole batch). */
+export type Outcome =
+  | { readonly ok: true; readonly response: KinesisStreamBatchResponse; readonly ms: number }
+  | { readonly ok: false; readonly error: string; readonly ms: number };
+
+/**
+ * One Lambda execution environment: a Node process that loads the bundled handler once and runs
+ * invocations one at a time (test/processor/harness/runtime.cjs), with exactly the environment
+ * variables given (nothing is inherited but PATH). Its stdout (the handler's JSON log lines) is kept.
+ */
+export class LambdaEnvironment {
+  static async start(env: Record<string, string>): Promise<LambdaEnvironment> {
+    if (!existsSync(BUNDLE)) {
+      throw new Error(`${BUNDLE} is missing: run \`npx projen bundle\``);
+    }
+    const child = fork(join(__dirname, 'runtime.cjs'), [BUNDLE], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [],
+    });
+    const environment = new LambdaEnvironment(child);
+    environment.initMs = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { type: string; initMs: number }) => resolve(m.initMs));
+      child.once('exit', code => reject(new Error(`the environment exited during init (${code}): ${environment.stderr}`)));
+    });
+    return environment;
+  }
+
+  /** How long loading the bundle took (Lambda's init phase, without the runtime's own start). */
+  initMs = 0;
+  /** The handler's log lines (stdout). */
+  readonly logs: string[] = [];
+  private stderr = '';
+  private nextId = 0;
+  private readonly pending = new Map<number, (m: InvocationMessage) => void>();
+
+  private constructor(private readonly child: ChildProcess) {
+    let partial = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop()!;
+      this.logs.push(...lines.filter(l => l.length > 0));
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { this.stderr += chunk.toString('utf8'); });
+    child.on('message', (m: InvocationMessage) => {
+      const settle = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      settle?.(m);
+    });
+    child.on('exit', code => {
+      for (const settle of this.pending.values()) {
+        settle({ id: -1, ms: 0, error: { message: `the environment exited (${code}): ${this.stderr.slice(-2000)}` } });
+      }
+      this.pending.clear();
+    });
+  }
+
+  /** Invokes the handler with the event, as the event source mapping would. */
+  invoke(event: KinesisStreamEvent): Promise<Outcome> {
+    const id = this.nextId++;
+    return new Promise(resolve => {
+      this.pending.set(id, m => resolve(m.error
+        ? { ok: false, error: m.error.message, ms: m.ms }
+        : { ok: true, response: m.result!, ms: m.ms }));
+      this.child.send({ id, event });
+    });
+  }
+
+  /** Like `invoke`, but throws when the handler threw. */
+  async invokeOk(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+    const outcome = await this.invoke(event);
+    if (!outcome.ok) throw new Error(`the handler threw: ${outcome.error}`);
+    return outcome.response;
+  }
+
+  /** The parsed JSON log lines whose `event` is `name`. */
+  logged(name: string): Record<string, unknown>[] {
+    return this.logs.flatMap(line => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        return parsed.event === name ? [parsed] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Ends the environment (Lambda would freeze, then one day discard it). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise(resolve => this.child.once('exit', resolve));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+interface InvocationMessage {
+  readonly id: number;
+  readonly ms: number;
+  readonly result?: KinesisStreamBatchResponse;
+  readonly error?: { readonly message: string };
+}

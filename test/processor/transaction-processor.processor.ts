@@ -1,0 +1,320 @@
+/**
+ * The reference transaction processor, as built (assets/handlers/transaction-processor/index.js), run
+ * the way Lambda runs it (one Node process per execution environment, several invocations each) against
+ * real stores started here on 127.0.0.1: PostgreSQL 17 (TLS, scram-sha-256, plain connections
+ * rejected), Redis (TLS only, AUTH) and moto's Secrets Manager.
+ *
+ * Run with `npx projen test:processor` (CI runs it; scripts/install/processor.sh installs the stores).
+ *
+ * What the Secrets Manager emulator cannot prove, and so is not proven here:
+ * - IAM: that the function's role may call secretsmanager:GetSecretValue and kms:Decrypt on the
+ *   secrets (moto accepts any credentials); the construct's grants are tested on the template.
+ * - The network path: the interface endpoint with private DNS in the application subnets (the SDK
+ *   here reaches moto over plain HTTP through AWS_ENDPOINT_URL_SECRETS_MANAGER).
+ * - RDS's own rotation (the AWSPENDING / AWSCURRENT dance and its timing); the rotation test below
+ *   changes the password and the secret's current value, which is what the processor sees.
+ * - IAM database authentication (DB_IAM_USER): PostgreSQL here cannot check an RDS auth token.
+ * Neither is the Lambda runtime itself emulated beyond one process per environment: no freeze and
+ * thaw, and Node 20 (CI's) instead of nodejs24.x.
+ */
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { LambdaEnvironment } from './harness/environment';
+import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from './harness/events';
+import { APP_USER, Stores } from './harness/stores';
+
+let stores: Stores;
+const environments: LambdaEnvironment[] = [];
+
+beforeAll(async () => {
+  stores = await Stores.start();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled(environments.map(e => e.stop()));
+  await stores?.stop();
+}, 60_000);
+
+beforeEach(async () => {
+  await stores.query('DROP TABLE IF EXISTS transactions');
+  await stores.redis.admin(r => r.flushall());
+});
+
+afterEach(async () => {
+  await Promise.allSettled(environments.splice(0).map(e => e.stop()));
+});
+
+/** A new execution environment with the processor's environment variables (overrides applied). */
+async function environment(overrides: Record<string, string | undefined> = {}): Promise<LambdaEnvironment> {
+  const env = await LambdaEnvironment.start(stores.processorEnv(overrides));
+  environments.push(env);
+  return env;
+}
+
+function records(payloads: readonly TransactionPayload[]): KinesisStreamRecord[] {
+  return payloads.map(p => kinesisRecord(p, p.customerId));
+}
+
+interface Row {
+  transaction_id: string;
+  customer_id: string;
+  amount: string;
+  currency: string;
+  occurred_at: string;
+  shard_id: string;
+  sequence_number: string;
+}
+
+async function rows(): Promise<Row[]> {
+  return stores.query<Row>(`SELECT transaction_id, customer_id, amount::text AS amount, currency,
+      to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at, shard_id, sequence_number
+    FROM transactions ORDER BY transaction_id`);
+}
+
+/** Every key in Redis with its type, value and TTL (seconds). */
+async function cacheDump(): Promise<Record<string, { value: unknown; ttl: number }>> {
+  return stores.redis.admin(async r => {
+    const dump: Record<string, { value: unknown; ttl: number }> = {};
+    for (const key of (await r.keys('*')).sort()) {
+      const type = await r.type(key);
+      const value = type === 'hash' ? await r.hgetall(key) : await r.zrange(key, 0, -1, 'WITHSCORES');
+      dump[key] = { value, ttl: await r.ttl(key) };
+    }
+    return dump;
+  });
+}
+
+/** The dump without TTLs: what "the same state" means for a cache whose entries are renewed on update. */
+function withoutTtl(dump: Record<string, { value: unknown; ttl: number }>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(dump).map(([k, v]) => [k, v.value]));
+}
+
+/** Asserts that the cache holds exactly what `payloads` imply (worked out in harness/events.ts). */
+async function expectCacheToReflect(payloads: readonly TransactionPayload[], ttlSeconds = 3600): Promise<void> {
+  const expected = expectedCache(payloads);
+  const dump = await cacheDump();
+  const keys = [...expected.keys()].flatMap(c => [`customer:{${c}}`, `customer:{${c}}:transactions`]).sort();
+  expect(Object.keys(dump)).toEqual(keys);
+  for (const [customerId, customer] of expected) {
+    const hash = dump[`customer:{${customerId}}`];
+    const zset = dump[`customer:{${customerId}}:transactions`];
+    expect(hash.value).toEqual(customer.last);
+    const members = (zset.value as string[]).filter((_, i) => i % 2 === 0);
+    expect([...members].sort()).toEqual(customer.transactionIds);
+    for (const entry of [hash, zset]) {
+      expect(entry.ttl).toBeGreaterThan(ttlSeconds - 60);
+      expect(entry.ttl).toBeLessThanOrEqual(ttlSeconds);
+    }
+  }
+}
+
+async function processorBackends(): Promise<number[]> {
+  const found = await stores.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND application_name = 'lgpd-transaction-processor' ORDER BY pid", [APP_USER]);
+  return found.map(r => r.pid);
+}
+
+async function processorRedisClients(): Promise<string[]> {
+  const list = await stores.redis.admin(r => r.client('LIST') as Promise<string>);
+  return list.split('\n').filter(l => l.includes(' name=lgpd-transaction-processor ')).map(l => /\bid=(\d+)/.exec(l)![1]);
+}
+
+describe('the transaction processor against PostgreSQL 17 and Redis', () => {
+  test('stores every record once as a row (with its shard and sequence number) and its customer\'s state in Redis, reusing one connection to each store across invocations', async () => {
+    const env = await environment();
+    const payloads = transactions('basic', 60, 7);
+    const batches = [records(payloads.slice(0, 20)), records(payloads.slice(20, 40)), records(payloads.slice(40))];
+
+    expect(await env.invokeOk(kinesisEvent(batches[0]))).toEqual({ batchItemFailures: [] });
+    const [pid] = await processorBackends();
+    const [redisClient] = await processorRedisClients();
+    for (const batch of batches.slice(1)) {
+      expect(await env.invokeOk(kinesisEvent(batch))).toEqual({ batchItemFailures: [] });
+    }
+
+    const sequenceOf = new Map(batches.flat().map(r => [JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString()).transactionId, r.kinesis.sequenceNumber]));
+    expect(await rows()).toEqual(payloads.map(p => ({
+      transaction_id: p.transactionId,
+      customer_id: p.customerId,
+      amount: storedAmount(p.amount),
+      currency: p.currency,
+      occurred_at: new Date(Date.parse(p.timestamp)).toISOString().replace('Z', '000Z'),
+      shard_id: SHARD_ID,
+      sequence_number: sequenceOf.get(p.transactionId),
+    })).sort((a, b) => (a.transaction_id < b.transaction_id ? -1 : 1)));
+    await expectCacheToReflect(payloads);
+    // The same PostgreSQL backend and the same Redis client served all three invocations.
+    expect(await processorBackends()).toEqual([pid]);
+    expect(await processorRedisClients()).toEqual([redisClient]);
+  });
+
+  test('a replayed batch, in the same or a new environment, adds no row and leaves Redis exactly as it was (TTLs apart)', async () => {
+    const env = await environment();
+    const payloads = transactions('replay', 40, 5);
+    const event = kinesisEvent(records(payloads));
+    await env.invokeOk(event);
+    const rowsBefore = await rows();
+    const storedAt = await stores.query('SELECT transaction_id, stored_at FROM transactions ORDER BY transaction_id');
+    const cacheBefore = withoutTtl(await cacheDump());
+
+    await env.invokeOk(event);
+    const other = await environment();
+    // Replayed in reverse order too: the cache's state does not depend on the order of arrival.
+    await other.invokeOk(event);
+    await other.invokeOk(kinesisEvent([...event.Records].reverse()));
+
+    expect(await rows()).toEqual(rowsBefore);
+    expect(await stores.query('SELECT transaction_id, stored_at FROM transactions ORDER BY transaction_id')).toEqual(storedAt);
+    expect(withoutTtl(await cacheDump())).toEqual(cacheBefore);
+    await expectCacheToReflect(payloads);
+  });
+
+  test('malformed records are reported as batch item failures by sequence number, and the batch\'s valid records are stored', async () => {
+    const env = await environment();
+    const good = transactions('poison', 6, 2);
+    const valid = (over: Partial<Record<keyof TransactionPayload, unknown>>) => ({ ...good[0], transactionId: 'poison-bad', ...over });
+    const { amount, ...withoutAmount } = good[0];
+    const poison: Array<[string, KinesisStreamRecord]> = [
+      ['not JSON', kinesisRecord('{"transactionId": "poison-x",')],
+      ['not UTF-8', kinesisRecord(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))],
+      ['a missing field', kinesisRecord(JSON.stringify(withoutAmount))],
+      ['an unknown field', kinesisRecord(JSON.stringify(valid({ cpf: '123.456.789-09' })))],
+      ['three decimals (string)', kinesisRecord(JSON.stringify(valid({ amount: '10.001' })))],
+      ['three decimals (number)', kinesisRecord(JSON.stringify(valid({ amount: 0.1 + 0.2 })))],
+      ['an amount in exponent form', kinesisRecord(JSON.stringify(valid({ amount: 1e21 })))],
+      ['an unknown currency', kinesisRecord(JSON.stringify(valid({ currency: 'XYZ' })))],
+      ['a lower-case currency', kinesisRecord(JSON.stringify(valid({ currency: 'brl' })))],
+      ['a day that does not exist', kinesisRecord(JSON.stringify(valid({ timestamp: '2026-02-30T10:00:00Z' })))],
+      ['a timestamp without offset', kinesisRecord(JSON.stringify(valid({ timestamp: '2026-03-01T10:00:00' })))],
+      ['a customer id with a brace', kinesisRecord(JSON.stringify(valid({ customerId: 'c{1}' })))],
+      ['an array', kinesisRecord('[]')],
+    ];
+    void amount;
+    const all = [...records(good.slice(0, 3)), ...poison.map(p => p[1]), ...records(good.slice(3))];
+
+    const response = await env.invokeOk(kinesisEvent(all));
+
+    expect(response.batchItemFailures).toEqual(poison.map(([, r]) => ({ itemIdentifier: r.kinesis.sequenceNumber })));
+    expect((await rows()).map(r => r.transaction_id)).toEqual(good.map(p => p.transactionId).sort());
+    await expectCacheToReflect(good);
+    // The log says why, by sequence number, and never repeats a record's content.
+    const logged = env.logged('batch').at(-1)!.rejected as Array<{ sequenceNumber: string }>;
+    expect(logged.map(r => r.sequenceNumber)).toEqual(poison.map(([, r]) => r.kinesis.sequenceNumber));
+    expect(env.logs.join('\n')).not.toContain('123.456.789-09');
+  });
+
+  test('with Redis stopped the batch fails (nothing acknowledged); retried after Redis is back, every record is stored exactly once', async () => {
+    const env = await environment();
+    const payloads = transactions('outage', 40, 6);
+    const first = kinesisEvent(records(payloads.slice(0, 20)));
+    const second = kinesisEvent(records(payloads.slice(20)));
+    await env.invokeOk(first);
+
+    await stores.redis.stop();
+    const failed = await env.invoke(second);
+    await stores.redis.start();
+    const retried = await env.invoke(second);
+
+    expect(failed.ok).toBe(false);
+    expect(!failed.ok && failed.error).toMatch(/^Redis 127\.0\.0\.1:6380: .*ECONNREFUSED/);
+    expect(retried).toMatchObject({ ok: true, response: { batchItemFailures: [] } });
+    expect((await rows()).map(r => r.transaction_id)).toEqual(payloads.map(p => p.transactionId).sort());
+    await expectCacheToReflect(payloads);
+  });
+
+  test('after PostgreSQL restarts between invocations, the next batch is stored on a new connection without failing', async () => {
+    const env = await environment();
+    const payloads = transactions('restart', 20, 3);
+    await env.invokeOk(kinesisEvent(records(payloads.slice(0, 10))));
+    const [before] = await processorBackends();
+
+    await stores.postgres.restart();
+    const outcome = await env.invoke(kinesisEvent(records(payloads.slice(10))));
+
+    expect(outcome).toMatchObject({ ok: true, response: { batchItemFailures: [] } });
+    expect((await rows()).length).toBe(20);
+    const after = await processorBackends();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before);
+    await expectCacheToReflect(payloads);
+  });
+
+  test('refuses a PostgreSQL server whose certificate it cannot verify, and stores nothing', async () => {
+    // Trusts the Redis CA only.
+    const env = await environment({ NODE_EXTRA_CA_CERTS: stores.redisAuthority.caFile });
+    const outcome = await env.invoke(kinesisEvent(records(transactions('untrusted-pg', 3, 1))));
+
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: .*\[(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\] \(the server certificate is not trusted/);
+    expect(await stores.query("SELECT to_regclass('transactions') AS t")).toEqual([{ t: null }]);
+    expect(await processorBackends()).toEqual([]);
+  });
+
+  test('refuses a Redis server whose certificate it cannot verify (the batch fails), and writes nothing to it', async () => {
+    // Trusts the PostgreSQL CA only.
+    const env = await environment({ NODE_EXTRA_CA_CERTS: stores.pgAuthority.caFile });
+    const outcome = await env.invoke(kinesisEvent(records(transactions('untrusted-redis', 3, 1))));
+
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.error).toMatch(/^Redis 127\.0\.0\.1:6380: .*(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/);
+    expect(await cacheDump()).toEqual({});
+  });
+
+  test('a wrong Redis AUTH token fails the batch with an error that says so, without the token', async () => {
+    const wrong = 'not-the-token-' + Date.now();
+    const secret = await stores.createSecret(`pipeline/wrong-auth-${Date.now()}`, wrong);
+    const env = await environment({ CACHE_AUTH_SECRET_ARN: secret });
+    const outcome = await env.invoke(kinesisEvent(records(transactions('wrong-auth', 3, 1))));
+
+    expect(outcome.ok).toBe(false);
+    const error = outcome.ok ? '' : outcome.error;
+    expect(error).toMatch(/^Redis 127\.0\.0\.1:6380: .*WRONGPASS/);
+    expect(error).toContain(`AUTH refused again after re-reading CACHE_AUTH_SECRET_ARN (${secret})`);
+    expect(error).not.toContain(wrong);
+    expect(error).not.toContain(stores.redis.token);
+    expect(await cacheDump()).toEqual({});
+  });
+
+  test('a wrong database password fails the batch with PostgreSQL\'s refusal (28P01), after re-reading the secret once', async () => {
+    const secret = await stores.createSecret(`pipeline/wrong-db-${Date.now()}`, JSON.stringify({ username: APP_USER, password: 'wrong' }));
+    const env = await environment({ DB_SECRET_ARN: secret });
+    const outcome = await env.invoke(kinesisEvent(records(transactions('wrong-db', 3, 1))));
+
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: password authentication failed for user "processor" \[28P01\] \(refused again after re-reading the credentials\)/);
+    expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
+  });
+
+  test('after both stores\' credentials rotate, the next batch re-reads the secrets once and is stored', async () => {
+    const env = await environment();
+    const payloads = transactions('rotation', 20, 4);
+    await env.invokeOk(kinesisEvent(records(payloads.slice(0, 10))));
+
+    // PostgreSQL: what RDS rotation does to the master user; the processor's session ends with it.
+    const newPassword = `rotated-${Date.now()}`;
+    await stores.query(`ALTER ROLE ${APP_USER} PASSWORD '${newPassword}'`);
+    await stores.putSecret(stores.dbSecretArn, JSON.stringify({ username: APP_USER, password: newPassword }));
+    await stores.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lgpd-transaction-processor'");
+    // Redis: a new AUTH token, and the old connection closed.
+    const newToken = `rotated-token-${Date.now()}`;
+    await stores.redis.admin(async r => {
+      await r.config('SET', 'requirepass', newToken);
+      await r.client('KILL', 'SKIPME', 'yes');
+    });
+    await stores.putSecret(stores.cacheSecretArn, newToken);
+    stores.redis.token = newToken;
+
+    const outcome = await env.invoke(kinesisEvent(records(payloads.slice(10))));
+
+    expect(outcome).toMatchObject({ ok: true, response: { batchItemFailures: [] } });
+    expect(env.logged('database-retry').map(l => l.reason)).toContain('auth');
+    expect(env.logged('cache-retry').map(l => l.reason)).toEqual(['auth']);
+    expect((await rows()).length).toBe(20);
+    await expectCacheToReflect(payloads);
+  });
+
+  test('a configuration error fails every invocation, naming the variable', async () => {
+    const env = await environment({ CACHE_CLUSTER_MODE: 'yes' });
+    const outcome = await env.invoke(kinesisEvent(records(transactions('config', 1, 1))));
+    expect(outcome).toMatchObject({ ok: false, error: "CACHE_CLUSTER_MODE must be 'true' or 'false', got 'yes'" });
+  });
+});
