@@ -90,6 +90,10 @@ export class TransactionTable {
     const pool = await this.connection();
     const client = await pool.connect();
     let broken: Error | undefined;
+    // While checked out the client is ours to watch: a connection that dies under a query emits
+    // 'error' here (unhandled, it would end the process) as well as failing the query.
+    const onError = (e: Error) => { broken = e; };
+    client.on('error', onError);
     try {
       if (!this.schemaReady) {
         await this.createTable(client);
@@ -139,9 +143,10 @@ export class TransactionTable {
         eventMs: r.event_ms,
       }));
     } catch (e) {
-      broken = classify(e) === 'connection' ? (e as Error) : undefined;
+      if (classify(e) === 'connection') broken ??= e as Error;
       throw e;
     } finally {
+      client.off('error', onError);
       // A connection that failed is discarded, not returned to the pool.
       client.release(broken);
     }

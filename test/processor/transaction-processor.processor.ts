@@ -19,8 +19,9 @@
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { LambdaEnvironment } from './harness/environment';
+import { FaultyLink } from './harness/faulty-link';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from './harness/events';
-import { APP_USER, Stores } from './harness/stores';
+import { APP_USER, POSTGRES_PORT, REDIS_PORT, Stores } from './harness/stores';
 
 let stores: Stores;
 const environments: LambdaEnvironment[] = [];
@@ -158,14 +159,58 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
 
     await env.invokeOk(event);
     const other = await environment();
-    // Replayed in reverse order too: the cache's state does not depend on the order of arrival.
     await other.invokeOk(event);
-    await other.invokeOk(kinesisEvent([...event.Records].reverse()));
 
     expect(await rows()).toEqual(rowsBefore);
     expect(await stores.query('SELECT transaction_id, stored_at FROM transactions ORDER BY transaction_id')).toEqual(storedAt);
     expect(withoutTtl(await cacheDump())).toEqual(cacheBefore);
     await expectCacheToReflect(payloads);
+  });
+
+  test('the cache ends in the same state whatever order the records arrive in, in one batch or one by one', async () => {
+    const env = await environment();
+    // Two of one customer's transactions at the same instant, its newest: the greater id is the last.
+    const tie = { customerId: 'order-c0', amount: '1.00', currency: 'BRL', timestamp: '2026-03-01T13:00:00Z' };
+    const payloads = [...transactions('order', 30, 4), { ...tie, transactionId: 'order-tie-a' }, { ...tie, transactionId: 'order-tie-b' }];
+    await env.invokeOk(kinesisEvent(records(payloads)));
+    const inOrder = withoutTtl(await cacheDump());
+
+    await stores.query('DROP TABLE transactions');
+    await stores.redis.admin(r => r.flushall());
+    await env.invokeOk(kinesisEvent(records([...payloads].reverse())));
+    const reversed = withoutTtl(await cacheDump());
+
+    await stores.query('DROP TABLE transactions');
+    await stores.redis.admin(r => r.flushall());
+    const shuffled = [...payloads].sort((a, b) => (a.timestamp.slice(-9) < b.timestamp.slice(-9) ? -1 : 1));
+    for (const p of shuffled) await env.invokeOk(kinesisEvent(records([p])));
+    const oneByOne = withoutTtl(await cacheDump());
+
+    expect(reversed).toEqual(inOrder);
+    expect(oneByOne).toEqual(inOrder);
+    await expectCacheToReflect(payloads);
+  });
+
+  test('keeps a customer\'s transaction ids for CACHE_TTL_SECONDS of event time before its newest, and both keys expire after CACHE_TTL_SECONDS', async () => {
+    const env = await environment({ CACHE_TTL_SECONDS: '60' });
+    const at = (seconds: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, seconds)).toISOString();
+    const payloads = [0, 30, 59, 61, 120, 150, 179].map(s => ({
+      transactionId: `window-${s}`, customerId: 'window-c', amount: '5.00', currency: 'BRL', timestamp: at(s),
+    }));
+    // The newest first, then older ones: those more than 60 s before it are dropped or never kept.
+    await env.invokeOk(kinesisEvent(records(payloads.slice(5))));
+    await env.invokeOk(kinesisEvent(records(payloads.slice(0, 5))));
+
+    const dump = await cacheDump();
+    const ids = (dump['customer:{window-c}:transactions'].value as string[]).filter((_, i) => i % 2 === 0);
+    expect(ids).toEqual(['window-120', 'window-150', 'window-179']);
+    expect(dump['customer:{window-c}'].value).toMatchObject({ lastTransactionId: 'window-179' });
+    for (const entry of Object.values(dump)) {
+      expect(entry.ttl).toBeGreaterThan(0);
+      expect(entry.ttl).toBeLessThanOrEqual(60);
+    }
+    // PostgreSQL keeps them all: the window is the cache's only.
+    expect((await rows()).length).toBe(7);
   });
 
   test('malformed records are reported as batch item failures by sequence number, and the batch\'s valid records are stored', async () => {
@@ -236,6 +281,28 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before);
     await expectCacheToReflect(payloads);
+  });
+
+  test('connections that broke while the environment was frozen are replaced within the next invocation, which succeeds', async () => {
+    const pgLink = await FaultyLink.open(POSTGRES_PORT);
+    const redisLink = await FaultyLink.open(REDIS_PORT);
+    try {
+      const env = await environment({ DB_PORT: String(pgLink.port), CACHE_PORT: String(redisLink.port) });
+      const payloads = transactions('broken-link', 20, 3);
+      await env.invokeOk(kinesisEvent(records(payloads.slice(0, 10))));
+
+      expect(pgLink.breakSilently()).toBe(1);
+      expect(redisLink.breakSilently()).toBe(1);
+      const outcome = await env.invoke(kinesisEvent(records(payloads.slice(10))));
+
+      expect(outcome).toMatchObject({ ok: true, response: { batchItemFailures: [] } });
+      expect(env.logged('database-retry').map(l => l.reason)).toEqual(['connection']);
+      expect((await rows()).length).toBe(20);
+      await expectCacheToReflect(payloads);
+    } finally {
+      await pgLink.close();
+      await redisLink.close();
+    }
   });
 
   test('refuses a PostgreSQL server whose certificate it cannot verify, and stores nothing', async () => {

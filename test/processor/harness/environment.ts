@@ -14,7 +14,8 @@ export type Outcome =
 /**
  * One Lambda execution environment: a Node process that loads the bundled handler once and runs
  * invocations one at a time (test/processor/harness/runtime.cjs), with exactly the environment
- * variables given (nothing is inherited but PATH). Its stdout (the handler's JSON log lines) is kept.
+ * variables given (nothing is inherited but PATH), frozen between invocations. Its stdout (the
+ * handler's JSON log lines) is kept.
  */
 export class LambdaEnvironment {
   static async start(env: Record<string, string>): Promise<LambdaEnvironment> {
@@ -31,6 +32,7 @@ export class LambdaEnvironment {
       child.once('message', (m: { type: string; initMs: number }) => resolve(m.initMs));
       child.once('exit', code => reject(new Error(`the environment exited during init (${code}): ${environment.stderr}`)));
     });
+    environment.signal('SIGSTOP');
     return environment;
   }
 
@@ -63,13 +65,19 @@ export class LambdaEnvironment {
     });
   }
 
-  /** Invokes the handler with the event, as the event source mapping would. */
+  /**
+   * Invokes the handler with the event, as the event source mapping would. Between invocations the
+   * process is stopped (SIGSTOP), as Lambda freezes an environment: no timer, reconnection or
+   * keep-alive of the handler's runs until the next invocation thaws it.
+   */
   invoke(event: KinesisStreamEvent): Promise<Outcome> {
     const id = this.nextId++;
     return new Promise(resolve => {
-      this.pending.set(id, m => resolve(m.error
-        ? { ok: false, error: m.error.message, ms: m.ms }
-        : { ok: true, response: m.result!, ms: m.ms }));
+      this.pending.set(id, m => {
+        this.signal('SIGSTOP');
+        resolve(m.error ? { ok: false, error: m.error.message, ms: m.ms } : { ok: true, response: m.result!, ms: m.ms });
+      });
+      this.signal('SIGCONT');
       this.child.send({ id, event });
     });
   }
@@ -91,6 +99,10 @@ export class LambdaEnvironment {
         return [];
       }
     });
+  }
+
+  private signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
 
   /** Ends the environment (Lambda would freeze, then one day discard it). */

@@ -42,12 +42,13 @@ export function kinesisEvent(records: KinesisStreamRecord[]): KinesisStreamEvent
 export const SHARD_ID = SHARD;
 
 /**
- * `count` valid transactions for `customers` customers, ids prefixed with `tag`, timestamps spread over
- * an hour (with offsets other than Z), amounts as strings and as numbers.
+ * `count` valid transactions for `customers` customers, ids prefixed with `tag`, amounts as strings and
+ * as numbers, timestamps spread over an hour out of arrival order (so that a customer's newest
+ * transaction is often not its last to arrive), some with an offset other than Z.
  */
 export function transactions(tag: string, count: number, customers: number, start = Date.UTC(2026, 2, 1, 12)): TransactionPayload[] {
   return Array.from({ length: count }, (_, i) => {
-    const when = new Date(start + ((i * 7919) % 3_600_000));
+    const when = new Date(start + ((i * 611_953) % 3_600_000));
     const offset = i % 3 === 0 ? 'Z' : '-03:00';
     const timestamp = offset === 'Z' ? when.toISOString() : isoWithOffset(when, -180);
     return {
