@@ -29,11 +29,8 @@ export class FaultyLink {
         }
       });
       upstream.on('data', data => { if (!pair.broken) client.write(data); });
-      const end = () => {
-        this.pairs.delete(pair);
-        if (!pair.broken) client.destroy();
-        upstream.destroy();
-      };
+      // The upstream closing ends the client too, unless the break is to stay silent.
+      const end = () => { if (!pair.broken) client.destroy(); };
       upstream.on('close', end);
       upstream.on('error', end);
       client.on('close', () => { this.pairs.delete(pair); upstream.destroy(); });
@@ -48,7 +45,7 @@ export class FaultyLink {
 
   /** Breaks every open connection silently; new connections are relayed as before. Returns how many. */
   breakSilently(): number {
-    const pairs = [...this.pairs];
+    const pairs = [...this.pairs].filter(p => !p.broken);
     for (const pair of pairs) {
       pair.broken = true;
       pair.upstream.destroy();
