@@ -21,7 +21,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import { LambdaEnvironment } from './harness/environment';
 import { FaultyLink } from './harness/faulty-link';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from './harness/events';
-import { APP_USER, POSTGRES_PORT, REDIS_PORT, Stores } from './harness/stores';
+import { APP_USER, POSTGRES_PORT, REDIS_CLUSTER_PORTS, REDIS_PORT, RedisCluster, Stores } from './harness/stores';
 
 let stores: Stores;
 const environments: LambdaEnvironment[] = [];
@@ -383,5 +383,58 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const env = await environment({ CACHE_CLUSTER_MODE: 'yes' });
     const outcome = await env.invoke(kinesisEvent(records(transactions('config', 1, 1))));
     expect(outcome).toMatchObject({ ok: false, error: "CACHE_CLUSTER_MODE must be 'true' or 'false', got 'yes'" });
+  });
+});
+
+describe('the transaction processor with Redis in cluster mode (CACHE_CLUSTER_MODE=true)', () => {
+  let cluster: RedisCluster;
+  let secret: string;
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(stores.dir, stores.redisAuthority);
+    secret = await stores.createSecret('pipeline/cluster-auth', cluster.token);
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  /** Every key of every primary, with its value (TTLs apart), and how many primaries hold keys. */
+  async function clusterDump(): Promise<{ keys: Record<string, unknown>; primariesWithKeys: number }> {
+    const client = cluster.client();
+    try {
+      await new Promise(resolve => client.once('ready', resolve));
+      const keys: Record<string, unknown> = {};
+      let primariesWithKeys = 0;
+      for (const node of client.nodes('master')) {
+        const found = await node.keys('*');
+        if (found.length > 0) primariesWithKeys++;
+        for (const key of found) {
+          keys[key] = (await node.type(key)) === 'hash' ? await node.hgetall(key) : await node.zrange(key, 0, -1, 'WITHSCORES');
+        }
+      }
+      return { keys: Object.fromEntries(Object.entries(keys).sort()), primariesWithKeys };
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  test('updates customers whose keys live on different primaries, in one invocation, idempotently, with the same state as a single Redis', async () => {
+    const payloads = transactions('cluster', 60, 12);
+    const event = kinesisEvent(records(payloads));
+    const env = await environment({ CACHE_PORT: String(REDIS_CLUSTER_PORTS[0]), CACHE_CLUSTER_MODE: 'true', CACHE_AUTH_SECRET_ARN: secret });
+
+    expect(await env.invokeOk(event)).toEqual({ batchItemFailures: [] });
+    const first = await clusterDump();
+    await env.invokeOk(event);
+    const replayed = await clusterDump();
+    // The same records through a single Redis, for comparison.
+    const single = await environment();
+    await single.invokeOk(event);
+
+    expect(first.primariesWithKeys).toBe(3);
+    expect(replayed.keys).toEqual(first.keys);
+    expect(first.keys).toEqual(withoutTtl(await cacheDump()));
+    expect((await rows()).length).toBe(60);
   });
 });

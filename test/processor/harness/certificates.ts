@@ -27,7 +27,7 @@ export function makeAuthority(dir: string, name: string): TestAuthority {
     'subjectAltName=DNS:localhost,IP:127.0.0.1',
     'basicConstraints=critical,CA:FALSE',
     'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
+    'extendedKeyUsage=serverAuth,clientAuth', // clientAuth: Redis cluster nodes present it to each other
   ].join('\n'));
   openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'),
     '-CAcreateserial', '-out', file('server.crt'), '-days', '2', '-extfile', file('server.ext'));

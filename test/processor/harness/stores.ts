@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
 
@@ -23,6 +23,8 @@ import { makeAuthority, type TestAuthority } from './certificates';
 export const POSTGRES_PORT = 5433;
 export const REDIS_PORT = 6380;
 export const MOTO_PORT = 5055;
+/** A three-node Redis cluster (cluster mode enabled), started only by the tests that use it. */
+export const REDIS_CLUSTER_PORTS = [6381, 6382, 6383];
 /** Keep in step with scripts/install/processor.sh. */
 const MOTO_SERVER = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-lgpd-data-pipeline', 'moto', 'bin', 'moto_server');
 const PG_USER = 'lgpdpgtest';
@@ -293,6 +295,90 @@ class RedisServer {
   }
 
   private readonly emergencyStop = () => this.process?.kill('SIGKILL');
+}
+
+/**
+ * Redis in cluster mode, as ElastiCache runs it with cluster mode enabled: three primaries, TLS on the
+ * client ports and on the cluster bus, AUTH required. The certificate is the Redis CA's.
+ */
+export class RedisCluster {
+  static async start(dir: string, authority: TestAuthority): Promise<RedisCluster> {
+    for (const port of REDIS_CLUSTER_PORTS) {
+      await assertFree(port);
+      await assertFree(port + 10_000);
+    }
+    const cluster = new RedisCluster(dir, authority);
+    try {
+      await cluster.startNodes();
+      return cluster;
+    } catch (e) {
+      await cluster.stop();
+      throw e;
+    }
+  }
+
+  readonly token = randomBytes(24).toString('base64url');
+  private readonly nodes: ChildProcess[] = [];
+
+  private constructor(private readonly dir: string, private readonly authority: TestAuthority) {}
+
+  /** A cluster client with the test CA and the token (the caller disconnects it). */
+  client(): Cluster {
+    return new Cluster([{ host: '127.0.0.1', port: REDIS_CLUSTER_PORTS[0] }], {
+      redisOptions: { password: this.token, tls: { ca: readFileSync(this.authority.caFile, 'utf8') } },
+      dnsLookup: (address, callback) => callback(null, address),
+    }).on('error', () => undefined);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.splice(0).map(node => new Promise(resolve => {
+      running.delete(this.emergencyStop);
+      if (node.exitCode !== null) return resolve(undefined);
+      node.once('exit', resolve);
+      node.kill('SIGTERM');
+    })));
+  }
+
+  private async startNodes(): Promise<void> {
+    const a = this.authority;
+    for (const port of REDIS_CLUSTER_PORTS) {
+      const dir = join(this.dir, `cluster-${port}`);
+      mkdirSync(dir, { recursive: true });
+      this.nodes.push(spawn('redis-server', [
+        '--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1',
+        '--tls-cert-file', a.serverCertFile, '--tls-key-file', a.serverKeyFile, '--tls-ca-cert-file', a.caFile,
+        '--tls-auth-clients', 'no', '--tls-cluster', 'yes',
+        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'),
+        '--requirepass', this.token, '--masterauth', this.token,
+        '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log'),
+      ], { stdio: 'ignore' }));
+    }
+    running.add(this.emergencyStop);
+    for (const port of REDIS_CLUSTER_PORTS) {
+      await waitFor(`redis cluster node ${port}`, () => this.onNode(port, r => r.ping().then(p => p === 'PONG')));
+    }
+    execFileSync('redis-cli', ['--tls', '--cacert', this.authority.caFile, '-a', this.token, '--no-auth-warning',
+      '--cluster', 'create', ...REDIS_CLUSTER_PORTS.map(p => `127.0.0.1:${p}`), '--cluster-yes'], { stdio: 'ignore', timeout: 60_000 });
+    for (const port of REDIS_CLUSTER_PORTS) {
+      await waitFor(`redis cluster state on ${port}`, () => this.onNode(port, async r => (await r.cluster('INFO') as string).includes('cluster_state:ok')));
+    }
+  }
+
+  private async onNode<T>(port: number, work: (r: Redis) => Promise<T>): Promise<T> {
+    const redis = new Redis(port, '127.0.0.1', {
+      password: this.token,
+      tls: { ca: readFileSync(this.authority.caFile, 'utf8') },
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    }).on('error', () => undefined);
+    try {
+      return await work(redis);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  private readonly emergencyStop = () => this.nodes.forEach(n => n.kill('SIGKILL'));
 }
 
 class MotoServer {
