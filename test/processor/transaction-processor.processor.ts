@@ -18,6 +18,8 @@
  * thaw, and Node 20 (CI's) instead of nodejs24.x.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
+import Redis from 'ioredis';
+import { Client } from 'pg';
 import { LambdaEnvironment } from './harness/environment';
 import { FaultyLink } from './harness/faulty-link';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from './harness/events';
@@ -120,6 +122,15 @@ async function processorRedisClients(): Promise<string[]> {
 }
 
 describe('the transaction processor against PostgreSQL 17 and Redis', () => {
+  test('the stores under test take TLS only: PostgreSQL refuses a session without it, Redis\'s port speaks nothing else', async () => {
+    const plainPg = new Client({ host: '127.0.0.1', port: POSTGRES_PORT, user: 'postgres', password: stores.postgres.superPassword, ssl: false });
+    await expect(plainPg.connect()).rejects.toThrow(/pg_hba.conf rejects connection for host "127.0.0.1", user "postgres", database "postgres", no encryption/);
+    const plainRedis = new Redis(REDIS_PORT, '127.0.0.1', { password: stores.redis.token, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    plainRedis.on('error', () => undefined);
+    await expect(plainRedis.connect().then(() => plainRedis.ping())).rejects.toThrow();
+    plainRedis.disconnect();
+  });
+
   test('stores every record once as a row (with its shard and sequence number) and its customer\'s state in Redis, reusing one connection to each store across invocations', async () => {
     const env = await environment();
     const payloads = transactions('basic', 60, 7);
