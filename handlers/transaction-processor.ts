@@ -55,9 +55,13 @@ export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamB
     }
   }
 
+  let databaseMs = 0;
+  let cacheMs = 0;
   if (valid.length > 0) {
     const stored = await table.store(valid);
+    databaseMs = Date.now() - started;
     await cache.update(stored);
+    cacheMs = Date.now() - started - databaseMs;
   }
 
   log('batch', {
@@ -65,6 +69,8 @@ export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamB
     stored: valid.length,
     rejected: rejected.map(r => ({ sequenceNumber: r.sequenceNumber, reason: r.reason })),
     ms: Date.now() - started,
+    databaseMs,
+    cacheMs,
   });
   return { batchItemFailures: rejected.map(r => ({ itemIdentifier: r.sequenceNumber })) };
 }

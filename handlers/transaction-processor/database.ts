@@ -51,7 +51,7 @@ export class TransactionTable {
   /**
    * Inserts the transactions in one statement (one database transaction): `ON CONFLICT
    * (transaction_id) DO NOTHING`, so a replayed record stores nothing new. Returns every given
-   * transaction as the table holds it, whether it was inserted now or before.
+   * transaction as the table holds it, whether it was inserted now or before (then read back).
    * Throws when the database cannot be reached or refuses the batch: nothing is then acknowledged.
    */
   async store(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
@@ -101,20 +101,13 @@ export class TransactionTable {
       }
       const ids = transactions.map(t => t.transactionId);
       const result = await client.query({
-        // Named: parsed and planned once per connection.
+        // Named: parsed and planned once per connection. It touches the table only through the
+        // primary key (the insert's arbiter index), so its generic plan does not grow with the table.
         name: 'lgpd-store-transactions',
-        text: `WITH input AS (
+        text: `INSERT INTO ${this.table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
             SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-              AS i(transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-          ), inserted AS (
-            INSERT INTO ${this.table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-            SELECT * FROM input
             ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING *
-          )
-          SELECT ${RETURNED} FROM inserted
-          UNION ALL
-          SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`,
+            RETURNING ${RETURNED}`,
         values: [
           ids,
           transactions.map(t => t.customerId),
@@ -125,14 +118,15 @@ export class TransactionTable {
           transactions.map(t => t.sequenceNumber),
         ],
       });
-      // The statement's snapshot shows rows stored before it, and `inserted` the rows it stored. A row
-      // another environment committed while this statement waited on it shows in neither: read it now.
+      // The ids that were not inserted were stored before (a replay), or by another environment while
+      // this statement ran: read them as stored. A separate statement sees both; unnamed, it is planned
+      // for these ids (an index scan), not generically (a generic plan of "= ANY($1)" scans the table).
       const rows = result.rows as Row[];
-      const seen = new Set(rows.map(r => r.transaction_id));
-      const missing = ids.filter(id => !seen.has(id));
+      const inserted = new Set(rows.map(r => r.transaction_id));
+      const missing = ids.filter(id => !inserted.has(id));
       if (missing.length > 0) {
-        const late = await client.query(`SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`, [missing]);
-        rows.push(...(late.rows as Row[]));
+        const earlier = await client.query(`SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`, [missing]);
+        rows.push(...(earlier.rows as Row[]));
       }
       return rows.map(r => ({
         transactionId: r.transaction_id,

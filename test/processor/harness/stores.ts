@@ -15,7 +15,8 @@ import { makeAuthority, type TestAuthority } from './certificates';
  *   scram-sha-256` and `hostnossl ... reject`; run as an unprivileged user when we are root
  *   (PostgreSQL refuses root).
  * - Redis (Debian's redis-server, scripts/install/processor.sh), TLS only (no plain port), AUTH
- *   required, append-only file on so that a restart keeps the data as an ElastiCache failover does.
+ *   required, append-only file on (written at shutdown, fsync every second) so that a restart keeps
+ *   the data as an ElastiCache failover to a replica does.
  *   Its certificate comes from a second CA, so that a client trusting one store only can be tried.
  * - moto's server, the Secrets Manager emulator (a virtual environment from scripts/install/processor.sh).
  */
@@ -245,7 +246,7 @@ class RedisServer {
       '--tls-cert-file', this.authority.serverCertFile, '--tls-key-file', this.authority.serverKeyFile,
       '--tls-ca-cert-file', this.authority.caFile, '--tls-auth-clients', 'no',
       '--requirepass', this.token,
-      '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir,
+      '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', this.dir,
       '--logfile', join(this.dir, 'redis.log'),
     ], { stdio: 'ignore' });
     this.process = child;
