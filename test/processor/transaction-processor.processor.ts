@@ -13,7 +13,8 @@
  *   here reaches moto over plain HTTP through AWS_ENDPOINT_URL_SECRETS_MANAGER).
  * - RDS's own rotation (the AWSPENDING / AWSCURRENT dance and its timing); the rotation test below
  *   changes the password and the secret's current value, which is what the processor sees.
- * - IAM database authentication (DB_IAM_USER): PostgreSQL here cannot check an RDS auth token.
+ * - That RDS accepts the IAM auth token (DB_IAM_USER): PostgreSQL here cannot check one; a test
+ *   below shows only that the processor signs a token and presents it, as that user, over TLS.
  * Neither is the Lambda runtime itself emulated beyond one process per environment: no freeze and
  * thaw, and Node 20 (CI's) instead of nodejs24.x.
  */
@@ -359,6 +360,17 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
 
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: password authentication failed for user "processor" \[28P01\] \(refused again after re-reading the credentials\)/);
+    expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
+  });
+
+  test('with DB_IAM_USER (and no DB_SECRET_ARN) it logs in as that user with a signed token, which PostgreSQL here can only refuse', async () => {
+    // Proves the IAM path runs from the bundle (rds-signer signs offline with the role's credentials)
+    // and reaches the server over TLS as the right user; only RDS can accept the token.
+    const env = await environment({ DB_SECRET_ARN: undefined, DB_IAM_USER: APP_USER });
+    const outcome = await env.invoke(kinesisEvent(records(transactions('iam', 1, 1))));
+
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: password authentication failed for user "processor" \[28P01\]/);
     expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
   });
 
