@@ -119,7 +119,6 @@ describe('database', () => {
   // A gap the property tests found: the default maxAllocatedStorage (twice allocatedStorage) once went
   // past RDS's 65536 GiB, which CloudFormation rejects at deploy time.
   test('the default maxAllocatedStorage stays within 65536 GiB when allocatedStorage is over 32768', () => {
-    const { template } = synth({ environmentSuffix: 'dev', database: { allocatedStorage: 40000 } });
-    template.hasResourceProperties('AWS::RDS::DBInstance', { AllocatedStorage: '40000', MaxAllocatedStorage: 65536 });
+    synth({ environmentSuffix: 'dev', database: { allocatedStorage: 40000 } }).template.hasResourceProperties('AWS::RDS::DBInstance', { AllocatedStorage: '40000', MaxAllocatedStorage: 65536 });
   });
 });
