@@ -42,6 +42,7 @@ export const WEIGHTS: Record<string, number> = {
   'AWS::EC2::SecurityGroupIngress': 2,
   'AWS::EC2::SecurityGroupEgress': 2,
   'AWS::EC2::FlowLog': 10,
+  'AWS::EC2::VPCEndpoint': 120, // an interface endpoint: about 2 minutes until available
   'AWS::IAM::Role': 15,
   'AWS::IAM::Policy': 15,
   'AWS::Lambda::Function': 10,

@@ -44,6 +44,7 @@ export class PipelineNames {
   get flowLogGroup() { return `/${PREFIX}/${this.suffix}/vpc-flow-logs`; }
   /** The function that closes the default security group; Lambda writes its logs to `/aws/lambda/<name>`. */
   get defaultSecurityGroupFunction() { return `${this.vpc}-default-sg`; }
+  get endpointSecurityGroup() { return `lgpd-endpoints-${this.suffix}`; }
 
   // Key and stream
   get keyAlias() { return `alias/${PREFIX}-${this.suffix}`; }

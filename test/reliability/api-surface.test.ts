@@ -13,6 +13,7 @@ const EXPORTED_NAMES = [
   'CacheEngineVersion',
   'CacheMetrics',
   'CacheNodeType',
+  'ClientEndpoints',
   'DATA_CLASSIFICATION_TAG',
   'DatabaseMetrics',
   'ENVIRONMENT_SUFFIX_TAG',
@@ -25,7 +26,10 @@ const EXPORTED_NAMES = [
 
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
-  LgpdDataPipeline: { methods: ['alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'] },
+  LgpdDataPipeline: {
+    methods: ['alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'],
+    statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS'],
+  },
   CacheNodeType: {
     methods: ['toString'],
     statics: ['of', 'BURSTABLE4_GRAVITON_MICRO', 'BURSTABLE4_GRAVITON_SMALL', 'BURSTABLE4_GRAVITON_MEDIUM', 'STANDARD7_GRAVITON_LARGE', 'STANDARD7_GRAVITON_XLARGE', 'STANDARD7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_LARGE', 'MEMORY7_GRAVITON_XLARGE', 'MEMORY7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_XLARGE4'],
@@ -42,7 +46,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
  */
 const FACADE_PROPERTIES = [
   'alarmTopic?', 'alarms', 'cacheAuthSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
-  'cacheReplicationGroup', 'cacheSecurityGroup', 'connections', 'dashboard?', 'database', 'databaseSecret', 'encryptionKey',
+  'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'dashboard?', 'database', 'databaseSecret', 'encryptionKey',
   'environmentSuffix', 'metrics', 'stream', 'vpc',
 ];
 
@@ -61,7 +65,8 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     file: 'src/lgpd-data-pipeline.ts',
     members: [
       'environmentSuffix', 'azCount?', 'streamMode?', 'shardCount?', 'streamRetention?', 'cacheNodeType?', 'cacheEngineVersion?',
-      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'encryptionKey?',
+      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'clientSubnets?',
+      'clientEndpoints?', 'encryptionKey?',
       'allowedRegions?', 'dataClassification?', 'logRetention?', 'monitoring?',
     ],
   },

@@ -228,6 +228,13 @@ const INVALID_CASES: InvalidCase[] = [
     })),
   },
   {
+    when: 'the clients would run in public subnets',
+    prop: 'clientSubnets',
+    got: '"public subnets"',
+    allowed: /^clients must run in private or isolated subnets, reaching AWS through VPC endpoints$/,
+    build: pipeline({ clientSubnets: { subnetType: ec2.SubnetType.PUBLIC } }),
+  },
+  {
     when: 'a brought VPC has data subnets in one AZ only',
     prop: 'vpc',
     got: '"1 availability zone(s)"',
