@@ -17,7 +17,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
 
   project.addTask('docs:update-matrix', {
     description: 'Recompute the update matrix (which prop changes replace data) and write it into docs/reliability.md',
-    exec: 'ts-node --transpile-only --project tsconfig.dev.json test/reliability/update-matrix.ts --write',
+    exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/reliability/update-matrix.ts --write',
   });
 
   // projen's `compat` task (jsii-diff) compares with the latest version on npm. Until a version is

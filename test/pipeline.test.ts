@@ -124,7 +124,6 @@ describe('bring your own', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.resourceCountIs('AWS::KMS::Alias', 0);
     expect(pipeline.vpc).toBe(vpc);
-    expect(pipeline.network).toBeUndefined();
     const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('SharedKey'), 'Arn'] };
     template.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS', KeyId: keyArn } });
     template.hasResourceProperties('AWS::RDS::DBInstance', { KmsKeyId: keyArn });
@@ -162,11 +161,12 @@ describe('connections and grants', () => {
     }
   });
 
-  test('connections on each part allow their own default port', () => {
+  test('database.connections (the RDS L2\'s) opens the instance\'s endpoint port, and only that', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc: pipeline.vpc });
-    pipeline.transactionDatabase.connections.allowDefaultPortFrom(client);
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5433, ToPort: 5433 });
+    pipeline.database.connections.allowDefaultPortFrom(client);
+    const port = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineDatabase'), 'Endpoint.Port'] };
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: port, ToPort: port });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
   });
 

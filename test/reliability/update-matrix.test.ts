@@ -3,7 +3,7 @@
  * @aws-cdk/cloudformation-diff; scaling, retention and alarm changes must replace none of the
  * database, the replication group, the stream and the key.
  */
-import { CHANGES, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from './update-matrix';
+import { CHANGES, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../fixtures/update-matrix';
 
 describe('update matrix', () => {
   let rows: MatrixRow[];
