@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { only, resourcesOf, synth } from './util';
+import { DEFAULT_SECURITY_GROUP_HANDLER } from '../src/private/default-security-group-handler';
 
 describe('network', () => {
   const { template } = synth({ environmentSuffix: 'dev' });
@@ -48,11 +49,35 @@ describe('network', () => {
     });
   });
 
-  test('the default security group is closed', () => {
-    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  // What the handler does to a default group (revoke its rules, restore them on delete) is run against a
+  // fake EC2 client in network-default-security-group.test.ts; the integ case asserts the deployed group
+  // has no rules. Here: the handler is wired to this VPC's default group, and may change only that group.
+  test('a custom resource runs the closing handler on this VPC\'s default security group, which its role alone may change', () => {
+    const [vpcId] = resourcesOf(template, 'AWS::EC2::VPC')[0];
+    const restriction = only(template, 'Custom::VpcRestrictDefaultSG').Properties;
+    expect(restriction.DefaultSecurityGroupId).toEqual({ 'Fn::GetAtt': [vpcId, 'DefaultSecurityGroup'] });
+    const [fnId, fn] = resourcesOf(template, 'AWS::Lambda::Function')
+      .find(([id]) => JSON.stringify(restriction.ServiceToken).includes(id))!;
+    expect(restriction.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(fn.Properties.Code.ZipFile).toBe(DEFAULT_SECURITY_GROUP_HANDLER);
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const policy = resourcesOf(template, 'AWS::IAM::ManagedPolicy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))![1];
+    const ec2Statement = policy.Properties.PolicyDocument.Statement.find((s: any) => JSON.stringify(s.Action).includes('ec2:'));
+    expect(JSON.stringify(ec2Statement.Resource)).toContain(JSON.stringify({ 'Fn::GetAtt': [vpcId, 'DefaultSecurityGroup'] }));
+    expect(JSON.stringify(ec2Statement.Resource)).not.toContain('*');
   });
 
-  test('no NAT gateway and no public IP anywhere in the data tier', () => {
+  test('no NAT gateway, no elastic IP, no public IP on any subnet, and the database is not publicly accessible', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    const subnets = resourcesOf(template, 'AWS::EC2::Subnet');
+    expect(subnets.length).toBeGreaterThan(0);
+    for (const [, subnet] of subnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
     expect(only(template, 'AWS::RDS::DBInstance').Properties.PubliclyAccessible).toBe(false);
+    // Nothing else the pipeline creates can carry a public IP: no instances, launch templates or load balancers.
+    const types = new Set(Object.values<any>(template.toJSON().Resources).map(r => r.Type));
+    for (const type of ['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::ElasticLoadBalancingV2::LoadBalancer']) {
+      expect(types.has(type)).toBe(false);
+    }
   });
 });

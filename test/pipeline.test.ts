@@ -66,7 +66,15 @@ describe('names and tags', () => {
     expect(new Set([...namesA, ...namesB]).size).toBe(namesA.length + namesB.length);
   });
 
-  test('two pipelines with different suffixes in one stack', () => {
+  test('a suffix at the length limit (29 characters) fits every physical name', () => {
+    const suffix = 'a'.repeat(29);
+    const names = physicalNames(synth({ environmentSuffix: suffix }).template);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect(name).toContain(suffix);
+    expect(names.find(n => n.startsWith('AWS::ElastiCache::ReplicationGroup'))).toBe(`AWS::ElastiCache::ReplicationGroup lgpd-cache-${suffix}`);
+  });
+
+  test('two pipelines with different suffixes in one stack share no physical name', () => {
     const app = new App();
     const s = new Stack(app, 'S', { env: { region: 'sa-east-1' } });
     new LgpdDataPipeline(s, 'Blue', { environmentSuffix: 'blue' });
@@ -132,7 +140,7 @@ describe('bring your own', () => {
     for (const id of subnets) expect(id).toMatch(/AppSubnet/);
   });
 
-  test('an imported VPC and key work', () => {
+  test('an imported VPC and key: the cache subnet group uses the imported isolated subnets', () => {
     const app = new App();
     const stack = new Stack(app, 'Imported', { env: { region: 'sa-east-1' } });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {

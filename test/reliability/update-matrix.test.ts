@@ -15,9 +15,15 @@ describe('update matrix', () => {
     expect(rows.filter(r => r.scaling && !r.knownIssue).length).toBeGreaterThanOrEqual(13);
   });
 
-  test('known issues still replace data (when one is fixed, remove its knownIssue in update-matrix.ts)', () => {
-    const fixed = rows.filter(r => r.knownIssue && r.verdict === 'safe to change');
-    expect(fixed.map(r => r.change)).toEqual([]);
+  // A known issue is reported, not asserted: when a fix lands its row turns safe and the docs table
+  // (regenerated, see below) shows it; nothing here fails for it.
+  test('every known issue is a scaling change with its reason, listed under the docs table', () => {
+    const table = renderTable(rows);
+    for (const row of rows.filter(r => r.knownIssue)) {
+      expect(row.scaling).toBe(true);
+      expect(row.knownIssue!.length).toBeGreaterThan(20);
+      expect(table).toContain(`- ⚠️ ${row.change}: ${row.knownIssue}.`);
+    }
   });
 
   test('changes that replace data by design are the expected ones', () => {
