@@ -242,7 +242,7 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
       defaultPort: ec2.Port.tcp(this.port),
     });
 
-    // cdk-nag acknowledgements, each on the one construct it concerns (listed in README, Compliance).
+    // cdk-nag acknowledgements, each on the one construct it concerns (listed in docs/compliance.md).
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
     if (monitoringRole) {
       acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',

@@ -65,7 +65,7 @@ export class PipelineNetwork extends Construct {
     });
 
     // The default security group is closed by our own small inline Lambda rather than aws-cdk-lib's
-    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (README, Performance).
+    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (docs/performance.md).
     new DefaultSecurityGroupRestriction(this, 'DefaultSecurityGroup', {
       vpc: this.vpc,
       functionName: names.defaultSecurityGroupFunction,

@@ -1,6 +1,6 @@
 /**
  * Synth and deploy-time benchmark (`npx projen bench`). Not a test: it prints figures and checks them
- * against the targets of README.md (Performance), and exits non-zero only if BENCH_STRICT=1 and a target is
+ * against the targets of docs/performance.md, and exits non-zero only if BENCH_STRICT=1 and a target is
  * missed.
  *
  * Synth: each app is compiled once with tsc (so ts-node's type checking is not measured) and run as a

@@ -42,7 +42,7 @@ describe('update matrix', () => {
     ]);
   });
 
-  test('every change is recorded, and README.md (Reliability) shows the current table', () => {
+  test('every change is recorded, and docs/reliability.md shows the current table', () => {
     expect(rows.length).toBe(CHANGES.length);
     const inDocs = tableInDocs();
     if (inDocs === undefined) throw new Error(`${DOCS_FILE} has no update-matrix block`);
