@@ -19,9 +19,11 @@ import { PipelineMetrics } from './monitoring/metrics';
 import { PipelineMonitoring } from './monitoring/monitoring';
 import { PipelineNetwork } from './network';
 import { grantSecretsRead } from './private/grants';
+import { PipelineInternals } from './private/internals';
 import { PipelineNames, validateSuffix } from './private/names';
 import { RemovalRules } from './private/removal';
 import { checkInt, fail } from './private/validation';
+import { TransactionProcessor, TransactionProcessorOptions } from './processor';
 import { PipelineStream } from './stream';
 
 /** The tag that carries the environment suffix on every resource. */
@@ -280,6 +282,12 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   private readonly cachePart: PipelineCache;
   private readonly monitoring: PipelineMonitoring;
   private readonly endpoints?: PipelineEndpoints;
+  /**
+   * What this library's own constructs that join the pipeline need and users do not.
+   *
+   * @internal
+   */
+  public readonly _internals: PipelineInternals;
 
   constructor(scope: Construct, id: string, props: LgpdDataPipelineProps) {
     super(scope, id);
@@ -377,6 +385,33 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.alarms = this.monitoring.alarms;
     this.alarmTopic = this.monitoring.alarmTopic;
     this.dashboard = this.monitoring.dashboard;
+
+    const streamMode = props.streamMode ?? kinesis.StreamMode.PROVISIONED;
+    this._internals = {
+      names,
+      removal,
+      logRetention: props.logRetention,
+      streamRetention: props.streamRetention ?? Duration.hours(24),
+      shardCount: streamMode === kinesis.StreamMode.PROVISIONED ? props.shardCount ?? 1 : undefined,
+      databasePort: this.databasePart.port,
+      databaseName: this.databasePart.databaseName,
+      cacheClusterMode: this.cachePart.clusterMode,
+      grantCacheAuthTokenRead: grantee => grantSecretsRead(grantee, this.encryptionKey, [this.cachePart.readableSecret]),
+      monitorProcessor: (processorId, nameSlug, fn, failedRecords) =>
+        this.monitoring.monitorProcessor(processorId, nameSlug, { function: fn, failedRecords }),
+    };
+  }
+
+  /**
+   * Adds a transaction processor: a Lambda function in the client subnets that consumes the stream
+   * and stores each transaction, with its event source, failed-records queue, grants, network access
+   * and alarms. Without `code` it runs the reference processor shipped with this library.
+   *
+   * @param id the processor's construct id, part of its physical names (letters and digits)
+   * @param options batching, retries, code and database access
+   */
+  public addProcessor(id: string, options: TransactionProcessorOptions = {}): TransactionProcessor {
+    return new TransactionProcessor(this, id, { ...options, pipeline: this });
   }
 
   /** The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes. */

@@ -65,6 +65,19 @@ export class PipelineNames {
   get cacheAuthSecret() { return `${PREFIX}/${this.suffix}/cache-auth-token`; }
   cacheLogGroup(kind: string) { return `/${PREFIX}/${this.suffix}/cache/${kind}`; }
 
+  // Processors
+  /** The physical names of one processor, from its construct id (letters and digits, PascalCase or not). */
+  processor(id: string) {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(id)) {
+      fail('processor id', id, 'must be letters and digits, starting with a letter: it is part of the processor\'s physical names');
+    }
+    const fn = `lgpd-processor-${this.suffix}-${id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+    if (fn.length > 64) {
+      fail('processor id', id, `makes the function name "${fn}" longer than Lambda's 64 characters: use a shorter id`);
+    }
+    return { function: fn, failedRecordsQueue: `${fn}-failed`, kebab: fn.slice(`lgpd-processor-${this.suffix}-`.length) };
+  }
+
   // Monitoring
   get alarmTopic() { return `${PREFIX}-alarms-${this.suffix}`; }
   alarm(slug: string) { return `${PREFIX}-${this.suffix}-${slug}`; }

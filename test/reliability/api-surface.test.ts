@@ -21,13 +21,15 @@ const EXPORTED_NAMES = [
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineMetrics',
+  'ProcessorDatabaseAccess',
   'StreamMetrics',
+  'TransactionProcessor',
 ];
 
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
   LgpdDataPipeline: {
-    methods: ['alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'],
+    methods: ['addProcessor', 'alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'],
     statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS'],
   },
   CacheNodeType: {
@@ -37,6 +39,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
   CacheEngineVersion: { statics: ['redis', 'valkey', 'REDIS_6_2', 'REDIS_7_0', 'REDIS_7_1', 'VALKEY_7_2', 'VALKEY_8_0', 'VALKEY_8_1'] },
   StreamMetrics: { methods: ['metricGetRecordsIteratorAgeMilliseconds', 'metricWriteProvisionedThroughputExceeded', 'metricReadProvisionedThroughputExceeded'] },
   DatabaseMetrics: { methods: ['metricCPUUtilization', 'metricFreeStorageSpace', 'metricDatabaseConnections'] },
+  ProcessorDatabaseAccess: { statics: ['MASTER_SECRET', 'iamUser'] },
   CacheMetrics: { methods: ['metricCPUUtilization', 'metricEngineCPUUtilization', 'metricDatabaseMemoryUsagePercentage', 'metricEvictions', 'metricReplicationLag'] },
 };
 
@@ -83,6 +86,14 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
       'cacheReplicationLagThreshold?',
     ],
   },
+  TransactionProcessorOptions: {
+    file: 'src/processor.ts',
+    members: [
+      'code?', 'handler?', 'runtime?', 'memorySize?', 'timeout?', 'environment?', 'batchSize?', 'maxBatchingWindow?', 'startingPosition?',
+      'parallelizationFactor?', 'bisectBatchOnError?', 'retryAttempts?', 'maxRecordAge?', 'reportBatchItemFailures?', 'databaseAccess?',
+      'cacheTtl?', 'reservedConcurrentExecutions?',
+    ],
+  },
   PipelineMetricsProps: {
     file: 'src/monitoring/metrics.ts',
     members: ['streamName', 'databaseInstanceIdentifier', 'cacheReplicationGroupId', 'cacheNodeGroups?', 'cacheNodesPerGroup?'],
@@ -96,7 +107,8 @@ function publicProperties(file: string, name: string): string[] {
   if (!found) throw new Error(`class ${name} not found in ${file}`);
   const isPublic = (m: ts.ClassElement) => !(ts.getModifiers(m as ts.PropertyDeclaration) ?? [])
     .some(mod => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(mod.kind));
-  return found.members.filter(ts.isPropertyDeclaration).filter(isPublic)
+  // `_`-prefixed members are @internal: jsii leaves them out of every language's API.
+  return found.members.filter(ts.isPropertyDeclaration).filter(isPublic).filter(m => !m.name.getText(source).startsWith('_'))
     .map(m => `${m.name.getText(source)}${m.questionToken ? '?' : ''}`).sort();
 }
 

@@ -10,6 +10,7 @@ export { default as ElastiCacheCustomerManagedKey } from './elasticache/ElastiCa
 export { default as ElastiCacheTransitEncryptionRequired } from './elasticache/ElastiCacheTransitEncryptionRequired';
 export { personalDataInAllowedRegions } from './general/PersonalDataInAllowedRegions';
 export { default as KinesisStreamCustomerManagedKey } from './kinesis/KinesisStreamCustomerManagedKey';
+export { default as StreamConsumerFailedRecordsEncrypted } from './lambda/StreamConsumerFailedRecordsEncrypted';
 export { default as LogGroupBoundedRetention } from './logs/LogGroupBoundedRetention';
 export { default as LogGroupCustomerManagedKey } from './logs/LogGroupCustomerManagedKey';
 export { default as RDSAuditLogsExported } from './rds/RDSAuditLogsExported';
