@@ -40,8 +40,8 @@ export class ProcessorDatabaseAccess {
   }
 
   private constructor(
-    /** The IAM-authenticated user, or undefined for the master secret. */
-    public readonly iamUser?: string,
+    /** The IAM-authenticated PostgreSQL user, or undefined for the master secret. */
+    public readonly user?: string,
   ) {}
 }
 
@@ -291,7 +291,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
         DB_HOST: pipeline.database.dbInstanceEndpointAddress,
         DB_PORT: Tokenization.stringifyNumber(internals.databasePort),
         DB_NAME: internals.databaseName,
-        ...(access.iamUser ? { DB_IAM_USER: access.iamUser } : { DB_SECRET_ARN: pipeline.databaseSecret.secretArn }),
+        ...(access.user ? { DB_IAM_USER: access.user } : { DB_SECRET_ARN: pipeline.databaseSecret.secretArn }),
         CACHE_HOST: pipeline.cacheEndpointAddress,
         CACHE_PORT: pipeline.cacheEndpointPort,
         CACHE_AUTH_SECRET_ARN: pipeline.cacheAuthSecret.secretArn,
@@ -325,8 +325,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       'The network-interface permissions Lambda needs for a function in a VPC (the same actions as the AWS-managed AWSLambdaVPCAccessExecutionRole): ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets support no resource-level permissions.');
 
     pipeline.allowFrom(this.function);
-    if (access.iamUser) {
-      pipeline.grantDatabaseConnect(principal, access.iamUser);
+    if (access.user) {
+      pipeline.grantDatabaseConnect(principal, access.user);
       internals.grantCacheAuthTokenRead(principal);
     } else {
       pipeline.grantSecretsRead(principal);
