@@ -56,7 +56,7 @@ export function addPipelineAssertions(integ: IntegTest, stack: PipelineCaseStack
 
   // The cache: automatic failover, Multi-AZ, both encryptions, the pipeline key.
   expectAttributes(assertions, 'ElastiCache', 'describeReplicationGroups',
-    { ReplicationGroupId: pipeline.cache.replicationGroupId }, 'ReplicationGroups.0', {
+    { ReplicationGroupId: pipeline.cacheReplicationGroup.ref }, 'ReplicationGroups.0', {
       AutomaticFailover: ExpectedResult.exact('enabled'),
       MultiAZ: ExpectedResult.exact('enabled'),
       AtRestEncryptionEnabled: ExpectedResult.exact(true),

@@ -118,7 +118,7 @@ export class PipelineCaseStack extends Stack {
     this.consumer = new StreamConsumer(this, 'Consumer', this.pipeline);
 
     new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
-    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.databaseEndpointAddress });
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.database.dbInstanceEndpointAddress });
     new CfnOutput(this, 'CacheEndpoint', { value: this.pipeline.cacheEndpointAddress });
   }
 }

@@ -2,6 +2,9 @@
  * Bad input gets a clear error at synth: a table of invalid configurations. Each must throw (at
  * construction or at synth) a message that names the prop, echoes the value and says what is
  * allowed, and none may leave a template in the cloud assembly.
+ *
+ * The project's one validation suite: every prop check is a row here (valid boundaries are tested
+ * with the concern they belong to).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,7 +12,8 @@ import * as path from 'path';
 import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps } from '../../src';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps, ProcessorDatabaseAccess, TransactionProcessorOptions } from '../../src';
 
 const SA_EAST_1: StackProps = { env: { region: 'sa-east-1' } };
 
@@ -224,13 +228,109 @@ const INVALID_CASES: InvalidCase[] = [
     })),
   },
   {
+    when: 'the clients would run in public subnets',
+    prop: 'clientSubnets',
+    got: '"public subnets"',
+    allowed: /^clients must run in private or isolated subnets, reaching AWS through VPC endpoints$/,
+    build: pipeline({ clientSubnets: { subnetType: ec2.SubnetType.PUBLIC } }),
+  },
+  {
     when: 'a brought VPC has data subnets in one AZ only',
     prop: 'vpc',
     got: '"1 availability zone(s)"',
     allowed: /^the cache subnets must span at least two availability zones for Multi-AZ failover$/,
     build: pipelineWith(stack => ({ vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['sa-east-1a'], isolatedSubnetIds: ['subnet-1'] }) })),
   },
+
+  // ---- cache size -----------------------------------------------------------------------------------
+  {
+    // Past the default quota of 90 nodes per cluster, the per-node alarms would also push the stack past
+    // CloudFormation's 500 resources or 1 MB (a gap the property tests found). Alarms off: the check
+    // comes before them.
+    when: 'the cache has more than 90 nodes (cacheNodeGroups x cacheNodesPerGroup)',
+    prop: 'cacheNodeGroups',
+    got: '40',
+    allowed: /^must keep cacheNodeGroups x cacheNodesPerGroup \(40 x 3 = 120\) at most 90 nodes, the default ElastiCache quota of nodes per cluster$/,
+    build: pipeline({ cacheNodeGroups: 40, cacheNodesPerGroup: 3, monitoring: { enableAlarms: false } }),
+  },
+
+  // ---- transaction processor ------------------------------------------------------------------------
+  { when: 'processor.batchSize is 0', prop: 'processor.batchSize', got: '0', allowed: /^must be an integer from 1 to 10000$/, build: withProcessor({ batchSize: 0 }) },
+  { when: 'processor.parallelizationFactor is 11', prop: 'processor.parallelizationFactor', got: '11', allowed: /^must be an integer from 1 to 10$/, build: withProcessor({ parallelizationFactor: 11 }) },
+  {
+    when: 'processor.retryAttempts is -1 (unbounded)',
+    prop: 'processor.retryAttempts',
+    got: '-1',
+    allowed: /^must be an integer from 0 to 10000 \(never unbounded: a poison record would block its shard\)$/,
+    build: withProcessor({ retryAttempts: -1 }),
+  },
+  {
+    when: 'processor.maxRecordAge outlives the stream\'s retention',
+    prop: 'processor.maxRecordAge',
+    got: 'Duration.days(2)',
+    allowed: /^must be a whole number of seconds from 60 to 86400 \(at most the stream's retention, so a failed record can still be read from the stream\)$/,
+    build: withProcessor({ maxRecordAge: Duration.days(2) }),
+  },
+  { when: 'processor.maxBatchingWindow is over 5 minutes', prop: 'processor.maxBatchingWindow', got: 'Duration.seconds(301)', allowed: /^must be a whole number of seconds from 0 to 300$/, build: withProcessor({ maxBatchingWindow: Duration.seconds(301) }) },
+  {
+    when: 'processor.handler is given without processor.code',
+    prop: 'processor.handler',
+    got: '"index.main"',
+    allowed: /^must be given together with processor.code \(the reference processor has its own\)$/,
+    build: withProcessor({ handler: 'index.main' }),
+  },
+  {
+    when: 'the processor id has a hyphen',
+    prop: 'processor id',
+    got: '"fraud-score"',
+    allowed: /^must be letters and digits, starting with a letter/,
+    build: stack => { new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev' }).addProcessor('fraud-score'); },
+  },
+  {
+    when: 'the processor\'s IAM database user is not a PostgreSQL user name',
+    prop: 'processor.databaseAccess',
+    got: '"Bad User"',
+    allowed: /^must be a lower-case PostgreSQL user name/,
+    build: withProcessor(() => ({ databaseAccess: ProcessorDatabaseAccess.iamUser('Bad User') })),
+  },
+
+  // ---- monitoring -----------------------------------------------------------------------------------
+  {
+    when: 'a topic is given and createAlarmTopic is true (conflicting options)',
+    prop: 'monitoring.createAlarmTopic',
+    got: 'true',
+    allowed: /^must be left unset when you give monitoring.alarmTopic \(the alarms go to your topic\)$/,
+    build: pipelineWith(stack => ({ monitoring: { alarmTopic: new sns.Topic(stack, 'Ops'), createAlarmTopic: true } })),
+  },
+  {
+    when: 'a percentage threshold is above 100',
+    prop: 'monitoring.databaseCpuPercentThreshold',
+    got: '120',
+    allowed: /^must be a percentage greater than 0 and at most 100$/,
+    build: pipeline({ monitoring: { databaseCpuPercentThreshold: 120 } }),
+  },
+  {
+    when: 'a percentage threshold is 0',
+    prop: 'monitoring.cacheMemoryPercentThreshold',
+    got: '0',
+    allowed: /^must be a percentage greater than 0 and at most 100$/,
+    build: pipeline({ monitoring: { cacheMemoryPercentThreshold: 0 } }),
+  },
+  {
+    when: 'the evictions threshold is 0',
+    prop: 'monitoring.cacheEvictionsThreshold',
+    got: '0',
+    allowed: /^must be an integer from 1 to \d+$/,
+    build: pipeline({ monitoring: { cacheEvictionsThreshold: 0 } }),
+  },
 ];
+
+/** A pipeline with `dev` as suffix and a processor with the given options. */
+function withProcessor(options: TransactionProcessorOptions | (() => TransactionProcessorOptions)): (stack: Stack) => void {
+  return stack => {
+    new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev' }).addProcessor('Processor', typeof options === 'function' ? options() : options);
+  };
+}
 
 function isolatedVpc(stack: Stack, azs: number): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: azs, subnetConfiguration: [{ name: 'Iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
