@@ -3,9 +3,9 @@
  * environment variables the TransactionProcessor construct sets, and the record schema producers
  * follow. The data path itself is proven against real stores in transaction-processor.processor.ts.
  */
+import { kinesisRecord } from './harness/events';
 import { readConfig } from '../../handlers/transaction-processor/config';
 import { isRejected, parseRecord } from '../../handlers/transaction-processor/transaction';
-import { kinesisRecord } from './harness/events';
 
 const MINIMAL = {
   DB_HOST: 'db.example',

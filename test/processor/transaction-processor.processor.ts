@@ -22,8 +22,8 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { LambdaEnvironment } from './harness/environment';
-import { FaultyLink } from './harness/faulty-link';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from './harness/events';
+import { FaultyLink } from './harness/faulty-link';
 import { APP_USER, POSTGRES_PORT, REDIS_CLUSTER_PORTS, REDIS_PORT, RedisCluster, Stores } from './harness/stores';
 
 let stores: Stores;
