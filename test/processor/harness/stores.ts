@@ -34,8 +34,13 @@ const REGION = 'sa-east-1';
 export const APP_USER = 'processor';
 export const APP_DATABASE = 'pipeline';
 
+// What to stop, and which run directories to remove, should the process exit without `stop()`.
 const running = new Set<() => void>();
-process.once('exit', () => running.forEach(stop => stop()));
+const directories = new Set<string>();
+process.once('exit', () => {
+  running.forEach(stop => stop());
+  directories.forEach(dir => rmSync(dir, { recursive: true, force: true }));
+});
 
 export class Stores {
   /** Starts all three and creates the database, its login and both secrets. */
@@ -43,6 +48,7 @@ export class Stores {
     for (const port of [POSTGRES_PORT, REDIS_PORT, MOTO_PORT]) await assertFree(port);
     const dir = mkdtempSync(join(tmpdir(), 'lgpd-processor-'));
     chmodSync(dir, 0o711);
+    directories.add(dir);
     const stores = new Stores(dir);
     try {
       await Promise.all([stores.postgres.start(), stores.redis.start(), stores.moto.start()]);
@@ -128,6 +134,7 @@ export class Stores {
     this.secrets.destroy();
     await Promise.allSettled([this.postgres.stop(), this.redis.stop(), this.moto.stop()]);
     rmSync(this.dir, { recursive: true, force: true });
+    directories.delete(this.dir);
   }
 }
 
