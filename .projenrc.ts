@@ -35,6 +35,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/cloudformation-diff@2.187.5',
     'jsii-rosetta@~6.0.0',
+    // Offline IAM policy evaluation in the unit tests (test/policy): what AWS would decide, not what a template says.
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
 
   // Package names for every jsii target. .NET is left out: see README "Languages".
