@@ -198,6 +198,16 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
       removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     }));
 
+    // The enhanced-monitoring role is made here rather than by DatabaseInstance, so that its trust policy
+    // admits RDS only on behalf of this account (confused deputy; RDS sends aws:SourceAccount).
+    const monitoringRole = new iam.Role(this, 'MonitoringRole', {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+      description: `Enhanced monitoring of ${props.instanceIdentifier}`,
+    });
+
     this.instance = new rds.DatabaseInstance(this, 'Resource', {
       engine,
       instanceIdentifier: props.instanceIdentifier,
@@ -231,6 +241,7 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: props.encryptionKey,
       monitoringInterval: Duration.seconds(60),
+      monitoringRole,
       cloudwatchLogsExports: TransactionDatabase.LOG_EXPORTS,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       autoMinorVersionUpgrade: true,
@@ -255,11 +266,8 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
     });
 
     // cdk-nag acknowledgements, each on the one construct it concerns (listed in README, Compliance).
-    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
-    if (monitoringRole) {
-      acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-        'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for the enhanced-monitoring role: it only lets RDS write OS metrics to the RDSOSMetrics log group. A customer policy cannot name the log stream (the instance resource id) without a circular dependency, so it would need a wildcard instead.');
-    }
+    acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for the enhanced-monitoring role: it only lets RDS write OS metrics to the RDSOSMetrics log group. A customer policy cannot name the log stream (the instance resource id) without a circular dependency, so it would need a wildcard instead.');
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
       acknowledge(this.instance, `${pack}-RDSInBackupPlan`,
         'The instance has RDS automated backups with point-in-time recovery (7 days by default, up to 35), encrypted with the pipeline key, and copies tags to snapshots; an AWS Backup plan is an account-level choice (often an AWS Organizations backup policy) that a user adds on top.');

@@ -1,5 +1,6 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -245,12 +246,31 @@ export class PipelineMonitoring extends Construct {
       if (props.alarmTopic) {
         this.alarmTopic = props.alarmTopic;
       } else if (props.createAlarmTopic ?? true) {
-        this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+        const topic = new sns.Topic(this, 'AlarmTopic', {
           topicName: `lgpd-pipeline-alarms-${suffix}`,
           displayName: `LGPD pipeline ${suffix} alarms`,
           masterKey: props.encryptionKey,
           enforceSSL: true,
         });
+        // A topic policy replaces SNS's default one, which is what lets CloudWatch publish to a topic
+        // without a policy. enforceSSL writes one holding only its Deny, so CloudWatch needs its own Allow:
+        // for this account's alarms of this pipeline only (docs/first-deploy.md, alarm delivery).
+        const stack = Stack.of(this);
+        topic.addToResourcePolicy(new iam.PolicyStatement({
+          sid: 'AllowThisPipelinesAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'cloudwatch', resource: 'alarm', resourceName: `${alarmNamePrefix(suffix)}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }));
+        this.alarmTopic = topic;
       }
       const disabled = new Set(props.disabledAlarms ?? []);
       for (const spec of this.specs()) {
@@ -509,7 +529,7 @@ export class PipelineMonitoring extends Construct {
     const alarms = spec.metrics.map((metric, i) => {
       const part = spec.metrics.length > 1 ? `-${i + 1}` : '';
       const alarm = new cloudwatch.Alarm(this, `${pascal(spec.slug)}${part}`, {
-        alarmName: `lgpd-pipeline-${suffix}-${spec.slug}${part}`,
+        alarmName: `${alarmNamePrefix(suffix)}${spec.slug}${part}`,
         alarmDescription: `${spec.description} (LGPD pipeline ${suffix})`,
         metric,
         threshold: spec.threshold,
@@ -587,6 +607,11 @@ function cacheClusterIds(replicationGroupId: string, nodeGroups: number | undefi
     }
   }
   return ids;
+}
+
+/** Every alarm of a pipeline is named `lgpd-pipeline-<suffix>-<name>`; the topic policy admits exactly these. */
+function alarmNamePrefix(suffix: string): string {
+  return `lgpd-pipeline-${suffix}-`;
 }
 
 function checkPercent(prop: string, value: number | undefined): void {

@@ -17,7 +17,7 @@ const COMMON_ACKNOWLEDGEMENTS = [
   'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/AuthToken',
   'HIPAA.Security-RDSInBackupPlan @ Database/Resource',
   'NIST.800.53.R5-RDSInBackupPlan @ Database/Resource',
-  `${IAM4_RDS_MONITORING} @ Database/Resource/MonitoringRole`,
+  `${IAM4_RDS_MONITORING} @ Database/MonitoringRole`,
   // The inline Lambda that closes the default security group (src/private/default-security-group.ts).
   ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ', 'LambdaInsideVPC']
     .map(rule => `${pack}-${rule} @ Network/DefaultSecurityGroup/Function`)),

@@ -208,6 +208,14 @@ export function bringYourOwnCaseStacks(app: App): BringYourOwnStacks {
       ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${base.partition}:logs:${base.region}:${base.account}:log-group:*` },
     },
   }));
+  // And CloudWatch may use it for the alarm topic it encrypts (docs/first-deploy.md, what a key you bring needs).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': base.account } },
+  }));
 
   const pipelineStack = new PipelineCaseStack(app, 'LgpdIntegBringYourOwn', {
     description: 'cdk-lgpd-data-pipeline integration test: bring-your-own VPC and key',
