@@ -289,7 +289,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       description: `AUTH token of ${props.replicationGroupId}`,
       encryptionKey: props.encryptionKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const noRotation = 'AWS provides no Secrets Manager rotation function for ElastiCache AUTH tokens, and rotating one is a two-step ModifyReplicationGroup (ROTATE, then SET) the owner schedules. The token is 64 random characters, encrypted with the pipeline key, readable only through grantAuthTokenRead, and useful only from a client the cache security group admits.';
     for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
@@ -300,7 +300,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       logGroupName: `${props.logGroupPrefix}/${kind}`,
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     }));
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
@@ -338,7 +338,8 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       // Without it CloudFormation replaces the group when NumNodeGroups changes; with it, it reshards online.
       this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
     }
-    subnetGroup.applyRemovalPolicy(destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    // The subnet group holds neither data nor evidence: deleted with the stack, and on a failed create.
+    subnetGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
     this.replicationGroupId = this.replicationGroup.ref;
     if (this.clusterMode) {

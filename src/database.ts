@@ -195,7 +195,7 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
       logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${kind}`,
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     }));
 
     // The enhanced-monitoring role is made here rather than by DatabaseInstance, so that its trust policy

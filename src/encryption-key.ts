@@ -15,7 +15,7 @@ export interface PipelineKeyProps {
   /**
    * What happens to the key when it leaves the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -41,7 +41,7 @@ export class PipelineKey extends Construct {
       alias: props.alias,
       description: `LGPD data pipeline key (${props.alias})`,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       // A destroyable test environment should not keep a key pending deletion for a month.
       pendingWindow: destroyable ? Duration.days(7) : Duration.days(30),
     });

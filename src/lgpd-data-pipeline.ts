@@ -109,8 +109,11 @@ export interface LgpdDataPipelineProps {
    * What happens to stored data when the pipeline leaves the stack. `RemovalPolicy.DESTROY` makes
    * the whole pipeline destroyable: nothing retained, no deletion protection (test environments).
    *
-   * @default - data is kept: the stream, key, secrets and log groups are retained, the database and
-   * the cache leave a final snapshot, and the database has deletion protection
+   * `RETAIN` (or `RETAIN_ON_UPDATE_OR_DELETE`) keeps the database and the cache whole instead of as a
+   * snapshot. Kept resources are never kept when the create that made them rolls back.
+   *
+   * @default - data is kept: the stream, key, secrets and log groups are retained on update and delete,
+   * the database and the cache leave a final snapshot, and the database has deletion protection
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -247,10 +250,13 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
       fail('azCount', props.azCount, 'must be left unset when you bring your own vpc (the VPC decides its AZs)');
     }
     const destroyable = props.removalPolicy === RemovalPolicy.DESTROY;
-    const keep = destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    // What is kept is kept on updates and deletes, but not when the create that made it rolls back
+    // (RetainExceptOnCreate): CloudFormation applies a plain Retain to a failed create too, and a named
+    // resource left behind fails every retry with "already exists" (docs/first-deploy.md, removal).
+    const keep = destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     // The database and the cache can leave a final snapshot instead of being retained whole.
-    const snapshot = destroyable ? RemovalPolicy.DESTROY
-      : props.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT;
+    const retainWhole = props.removalPolicy === RemovalPolicy.RETAIN || props.removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const snapshot = destroyable ? RemovalPolicy.DESTROY : retainWhole ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.SNAPSHOT;
     this.environmentSuffix = props.environmentSuffix;
 
     this.encryptionKey = props.encryptionKey

@@ -29,7 +29,7 @@ export interface PipelineNetworkProps {
   /**
    * What happens to the flow log group when it leaves the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -70,14 +70,14 @@ export class PipelineNetwork extends Construct {
       functionName: /^[A-Za-z0-9_-]{1,64}$/.test(functionName) ? functionName : undefined,
       encryptionKey: props.encryptionKey,
       logRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       logGroupName: props.flowLogGroupName,
       encryptionKey: props.encryptionKey,
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     // The flow log role gets its permissions from a customer-managed policy, not from the inline policy

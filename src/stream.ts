@@ -43,7 +43,7 @@ export interface TransactionStreamProps {
   /**
    * What happens to the stream when it leaves the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -73,7 +73,7 @@ export class TransactionStream extends Construct {
       retentionPeriod: props.retentionPeriod ?? Duration.hours(24),
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: props.encryptionKey,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     // The stream is encrypted with the pipeline's customer-managed key on purpose: its key policy,

@@ -118,7 +118,7 @@ describe('integration case production (retained data)', () => {
     template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: { DeletionProtection: true, MultiAZ: true } });
     template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot', Properties: { NumNodeGroups: 2 } });
     for (const type of ['AWS::Kinesis::Stream', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret']) {
-      template.hasResource(type, { DeletionPolicy: 'Retain' });
+      template.hasResource(type, { DeletionPolicy: 'RetainExceptOnCreate' });
     }
   });
 
@@ -169,7 +169,7 @@ describe('the leftovers check', () => {
   test('fails when the production case is checked: it keeps its data on purpose', () => {
     expect(leftovers(productionTemplate)).toEqual(expect.arrayContaining([
       expect.stringMatching(/AWS::RDS::DBInstance\) has deletion protection$/),
-      expect.stringMatching(/AWS::Kinesis::Stream\) has DeletionPolicy Retain$/),
+      expect.stringMatching(/AWS::Kinesis::Stream\) has DeletionPolicy RetainExceptOnCreate$/),
     ]));
   });
 });
