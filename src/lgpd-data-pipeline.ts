@@ -313,7 +313,7 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
       subnetGroupName: names.cacheSubnetGroup,
       securityGroupName: names.cacheSecurityGroup,
       authSecretName: names.cacheAuthSecret,
-      logGroupPrefix: `/lgpd-pipeline/${props.environmentSuffix}/cache`,
+      logGroupPrefix: names.cacheLogGroupPrefix,
       nodeType: props.cacheNodeType,
       engineVersion: props.cacheEngineVersion,
       nodesPerGroup: props.cacheNodesPerGroup,

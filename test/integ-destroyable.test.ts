@@ -58,7 +58,7 @@ const defaultApp = new App();
 const defaultStack = defaultCaseStack(defaultApp);
 const defaultAssertStack = assertionStack(defaultApp, 'Assertions');
 addPipelineAssertions(new IntegTest(defaultApp, 'Case', { testCases: [defaultStack], assertionStack: defaultAssertStack }),
-  defaultStack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false });
+  defaultStack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false, ownsVpc: true });
 const defaultTemplate = templateOf(defaultStack);
 const productionTemplate = templateOf(productionCaseStack(new App()));
 

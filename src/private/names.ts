@@ -47,7 +47,13 @@ export class PipelineNames {
   get cacheSubnetGroup() { return `lgpd-cache-subnets-${this.suffix}`; }
   get cacheSecurityGroup() { return `lgpd-cache-${this.suffix}`; }
   get cacheAuthSecret() { return `lgpd-pipeline/${this.suffix}/cache-auth-token`; }
-  cacheLogGroup(kind: string) { return `/lgpd-pipeline/${this.suffix}/cache/${kind}`; }
+  /**
+   * ElastiCache delivers its logs as vended logs, adding each destination log group to the account's one
+   * CloudWatch Logs resource policy, which is capped at 5,120 characters; groups under `/aws/vendedlogs/`
+   * share one entry, so any number of suffixes fit (docs/first-deploy.md, vended logs).
+   */
+  get cacheLogGroupPrefix() { return `/aws/vendedlogs/lgpd-pipeline/${this.suffix}/cache`; }
+  cacheLogGroup(kind: string) { return `${this.cacheLogGroupPrefix}/${kind}`; }
   dbLogGroup(kind: string) { return `/aws/rds/instance/${this.dbInstance}/${kind}`; }
   get alarmTopic() { return `lgpd-pipeline-alarms-${this.suffix}`; }
   get dashboard() { return `lgpd-pipeline-${this.suffix}`; }

@@ -15,6 +15,8 @@ export interface ExpectedPipeline {
   readonly multiAzDatabase: boolean;
   /** Whether the database has deletion protection (on unless the pipeline is destroyable). */
   readonly deletionProtection: boolean;
+  /** Whether the pipeline made the VPC (and so closed its default security group). */
+  readonly ownsVpc: boolean;
 }
 
 /**
