@@ -109,6 +109,9 @@ export class DefaultSecurityGroupRestriction extends Construct {
     this.customResource = new CustomResource(props.vpc, RESTRICTION_ID, {
       resourceType: RESTRICTION_TYPE,
       serviceToken: this.function.attrArn,
+      // CloudFormation waits an hour by default for an answer that never comes; one run of the function
+      // (2 minutes) and a Lambda retry fit in 5.
+      serviceTimeout: Duration.minutes(5),
       properties: { DefaultSecurityGroupId: props.vpc.vpcDefaultSecurityGroup, Account: stack.account },
     });
   }
