@@ -85,7 +85,7 @@ async function invoke(event: any, errors: Record<string, string> = {}, responseH
       const listeners: Record<string, Array<(e?: Error) => void>> = {};
       let onTimeout: (() => void) | undefined;
       const req = {
-        on: (event: string, listener: (e?: Error) => void) => { (listeners[event] ??= []).push(listener); return req; },
+        on: (name: string, listener: (e?: Error) => void) => { (listeners[name] ??= []).push(listener); return req; },
         setTimeout: (ms: number, listener: () => void) => { requestTimeouts.push(ms); onTimeout = listener; return req; },
         destroy: (e: Error) => { for (const l of listeners.error ?? []) l(e); },
         end: (body: string) => {
