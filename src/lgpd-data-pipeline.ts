@@ -101,7 +101,7 @@ export interface LgpdDataPipelineProps {
   /**
    * PostgreSQL options.
    *
-   * @default - t4g.medium, PostgreSQL 17.7, 20 GiB autoscaling to 100 GiB, Multi-AZ, 7 days of backups
+   * @default - t4g.medium, PostgreSQL 17 (the minor RDS offers at creation, upgraded automatically), 20 GiB autoscaling to 100 GiB, Multi-AZ, 7 days of backups
    */
   readonly database?: DatabaseOptions;
 

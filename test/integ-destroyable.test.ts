@@ -130,7 +130,7 @@ describe('integration case production (retained data)', () => {
 describe('assertion stacks', () => {
   const assertions = templateOf(defaultAssertStack);
 
-  test('describe the stream, the replication group and the database, and read a record back', () => {
+  test('describe the stream, the replication group, the database and the default security group, read a record back, and receive an alarm', () => {
     const calls = Object.values(assertions.toJSON().Resources as Record<string, any>)
       .filter(r => r.Type.startsWith('Custom::DeployAssert@SdkCall'))
       .map(r => `${r.Properties.service}.${r.Properties.api} ${r.Properties.actualPath ?? ''}`.trim());
@@ -145,6 +145,9 @@ describe('assertion stacks', () => {
       'RDS.describeDBInstances DBInstances.0.IAMDatabaseAuthenticationEnabled',
       'Kinesis.putRecord',
       'Lambda.invoke',
+      'CloudWatch.setAlarmState',
+      'SQS.receiveMessage Messages.0.Body',
+      'EC2.describeSecurityGroups',
     ]));
   });
 

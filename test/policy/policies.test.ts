@@ -240,6 +240,25 @@ describe.each([
   });
 });
 
+describe.each([
+  ['the production case', productionCase, 'LgpdIntegProduction'],
+  ['the bring-your-own-key case', byo, 'LgpdIntegBringYourOwn'],
+])('the alarm inbox of %s', (_, assembly, stackName) => {
+  const stack = assembly.stack(stackName);
+  const queue = stack.logicalId('AWS::SQS::Queue');
+  const topicArn = stack.ref(stack.logicalId('AWS::SNS::Topic'));
+  const queuePolicy = stack.properties(stack.logicalId('AWS::SQS::QueuePolicy')).PolicyDocument;
+  const deliver = (sourceArn: string) => decide({
+    principal: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: stack.getAtt(queue, 'Arn'), resourcePolicy: queuePolicy,
+    context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': TEST_ACCOUNT, 'aws:SecureTransport': 'true' },
+  });
+
+  test('receives what SNS delivers from the alarm topic, and nothing from another topic', async () => {
+    expect(await deliver(topicArn)).toBe('Allowed');
+    expect(await deliver(arn('sns', 'someone-elses-topic'))).toBe('ImplicitlyDenied');
+  });
+});
+
 describe('what the simulator cannot judge', () => {
   test('it ignores kms:EncryptionContext keys, so the key\'s CloudWatch Logs statement never matches here', async () => {
     const stack = fastShop.stack('FastShopPipeline');
