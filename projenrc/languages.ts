@@ -2,7 +2,7 @@ import { awscdk } from 'projen';
 
 /**
  * Languages: packages for every jsii target, consumer tests in Python, Java and Go, and jsii-rosetta
- * in strict mode. See README.md (Languages). Called from .projenrc.ts.
+ * in strict mode. See docs/languages.md. Called from .projenrc.ts.
  */
 export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // ---- Packages ------------------------------------------------------------------------------------

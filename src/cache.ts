@@ -1,19 +1,17 @@
-import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
+import { ReadableSecret } from './private/grants';
+import { DEFAULT_CACHE_PORT, MAX_CACHE_NODES } from './private/limits';
+import { encryptedLogGroup } from './private/log-group';
+import { PipelineNames } from './private/names';
+import { RemovalRules } from './private/removal';
 import { checkInt, fail } from './private/validation';
-
-/**
- * The default ElastiCache quota of nodes per cluster (cluster mode on). The hard limit is 500, but past
- * the quota the per-node alarms also push a pipeline's template past CloudFormation's 1 MB.
- */
-const MAX_CACHE_NODES = 90;
 
 /**
  * An ElastiCache node type, such as `cache.r7g.large`.
@@ -127,74 +125,32 @@ export class CacheEngineVersion {
   }
 }
 
-/**
- * Properties of {@link RedisReplicationGroup}.
- */
-export interface RedisReplicationGroupProps {
+/** Properties of {@link PipelineCache}. */
+export interface PipelineCacheProps {
   /** The VPC. */
   readonly vpc: ec2.IVpc;
   /** The subnets the nodes live in; they must span at least two availability zones. */
   readonly vpcSubnets: ec2.SubnetSelection;
   /** The key for at-rest encryption, the AUTH secret and the log groups. */
   readonly encryptionKey: kms.IKey;
-  /** The replication group id, at most 40 characters. */
-  readonly replicationGroupId: string;
-  /** The name of the cache subnet group. */
-  readonly subnetGroupName: string;
-  /** The name of the security group. */
-  readonly securityGroupName: string;
-  /** The name of the AUTH token secret. */
-  readonly authSecretName: string;
-  /** Prefix of the log group names; `slow-log` and `engine-log` are appended. */
-  readonly logGroupPrefix: string;
-  /**
-   * The node type.
-   *
-   * @default CacheNodeType.BURSTABLE4_GRAVITON_SMALL
-   */
+  /** The pipeline's physical names. */
+  readonly names: PipelineNames;
+  /** The node type; `cache.t4g.small` when undefined. */
   readonly nodeType?: CacheNodeType;
-  /**
-   * Engine and version.
-   *
-   * @default CacheEngineVersion.REDIS_7_1
-   */
+  /** Engine and version; Redis 7.1 when undefined. */
   readonly engineVersion?: CacheEngineVersion;
-  /**
-   * Nodes per node group (one primary plus replicas), 2 to 6.
-   *
-   * @default 2
-   */
+  /** Nodes per node group (one primary plus replicas), 2 to 6; 2 when undefined. */
   readonly nodesPerGroup?: number;
-  /**
-   * Node groups (shards). Setting it turns cluster mode on.
-   *
-   * @default - cluster mode off: one primary with replicas
-   */
+  /** Node groups (shards); setting it turns cluster mode on. */
   readonly nodeGroups?: number;
-  /**
-   * The port.
-   *
-   * @default 6380
-   */
+  /** The port; DEFAULT_CACHE_PORT when undefined. */
   readonly port?: number;
-  /**
-   * Days of automatic snapshots kept.
-   *
-   * @default 15
-   */
+  /** Days of automatic snapshots kept; 15 when undefined. */
   readonly snapshotRetentionDays?: number;
-  /**
-   * How long cache logs are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
+  /** How long cache logs are kept; the pipeline default when undefined. */
   readonly logRetention?: logs.RetentionDays;
-  /**
-   * What happens to the replication group when it leaves the stack. `SNAPSHOT` keeps a final snapshot.
-   *
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
+  /** The pipeline's removal rules. */
+  readonly removal: RemovalRules;
 }
 
 /**
@@ -207,8 +163,11 @@ export interface RedisReplicationGroupProps {
  *
  * The endpoint it exposes is the right one for the mode: the primary endpoint (and the reader
  * endpoint) with cluster mode off, the configuration endpoint with cluster mode on.
+ *
+ * Internal: the pipeline exposes the replication group as `LgpdDataPipeline.cacheReplicationGroup`,
+ * with its endpoint, secret and security group.
  */
-export class RedisReplicationGroup extends Construct implements ec2.IConnectable {
+export class PipelineCache extends Construct implements ec2.IConnectable {
   /** The underlying CloudFormation resource. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
   /** The id of the replication group. */
@@ -236,14 +195,14 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
   public readonly readerEndpointAddress?: string;
   /** The log groups that receive the slow log and the engine log. */
   public readonly logGroups: logs.LogGroup[];
-  private readonly key: kms.IKey;
 
-  constructor(scope: Construct, id: string, props: RedisReplicationGroupProps) {
+  constructor(scope: Construct, id: string, props: PipelineCacheProps) {
     super(scope, id);
+    const names = props.names;
     const nodesPerGroup = props.nodesPerGroup ?? 2;
     checkInt('cacheNodesPerGroup', props.nodesPerGroup, 2, 6,
       'automatic failover needs a replica in a second availability zone; at most 5 replicas per node group');
-    checkInt('cacheNodeGroups', props.nodeGroups, 1, MAX_CACHE_NODES / 2, 'each node group has at least two nodes, within the default quota of 90 nodes per cluster');
+    checkInt('cacheNodeGroups', props.nodeGroups, 1, MAX_CACHE_NODES / 2, `each node group has at least two nodes, within the default quota of ${MAX_CACHE_NODES} nodes per cluster`);
     checkInt('cachePort', props.port, 1024, 65535);
     checkInt('cacheSnapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
     if (props.nodeGroups !== undefined && Token.isUnresolved(props.nodesPerGroup)) {
@@ -262,50 +221,47 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       fail('vpc', `${azs.size} availability zone(s)`, 'the cache subnets must span at least two availability zones for Multi-AZ failover');
     }
 
-    this.key = props.encryptionKey;
     this.clusterMode = props.nodeGroups !== undefined;
     const engine = props.engineVersion ?? CacheEngineVersion.REDIS_7_1;
-    const port = props.port ?? 6380;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const destroyable = removalPolicy === RemovalPolicy.DESTROY;
+    const port = props.port ?? DEFAULT_CACHE_PORT;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      securityGroupName: props.securityGroupName,
-      description: `${engine.engine} of the LGPD pipeline (${props.replicationGroupId}): ingress only from allowed clients`,
+      securityGroupName: names.cacheSecurityGroup,
+      description: `${engine.engine} of the LGPD pipeline (${names.replicationGroup}): ingress only from allowed clients`,
       allowAllOutbound: false,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
 
     const subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', {
-      cacheSubnetGroupName: props.subnetGroupName,
-      description: `Private subnets of ${props.replicationGroupId}`,
+      cacheSubnetGroupName: names.cacheSubnetGroup,
+      description: `Private subnets of ${names.replicationGroup}`,
       subnetIds: subnets.subnetIds,
     });
 
     // AUTH tokens are 16-128 printable characters without @, " or /.
     this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
-      secretName: props.authSecretName,
-      description: `AUTH token of ${props.replicationGroupId}`,
+      secretName: names.cacheAuthSecret,
+      description: `AUTH token of ${names.replicationGroup}`,
       encryptionKey: props.encryptionKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      removalPolicy: props.removal.keep,
     });
     const noRotation = 'AWS provides no Secrets Manager rotation function for ElastiCache AUTH tokens, and rotating one is a two-step ModifyReplicationGroup (ROTATE, then SET) the owner schedules. The token is 64 random characters, encrypted with the pipeline key, readable only through grantAuthTokenRead, and useful only from a client the cache security group admits.';
     for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
       acknowledge(this.authSecret, rule, noRotation);
     }
 
-    this.logGroups = ['slow-log', 'engine-log'].map(kind => new logs.LogGroup(this, `Logs${kind}`, {
-      logGroupName: `${props.logGroupPrefix}/${kind}`,
+    this.logGroups = ['slow-log', 'engine-log'].map(kind => encryptedLogGroup(this, `Logs${kind}`, {
+      logGroupName: names.cacheLogGroup(kind),
       encryptionKey: props.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      retention: props.logRetention,
+      removalPolicy: props.removal.keep,
     }));
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
-      replicationGroupId: props.replicationGroupId,
-      replicationGroupDescription: `LGPD pipeline cache ${props.replicationGroupId}`,
+      replicationGroupId: names.replicationGroup,
+      replicationGroupDescription: `LGPD pipeline cache ${names.replicationGroup}`,
       engine: engine.engine,
       engineVersion: engine.version,
       cacheNodeType: (props.nodeType ?? CacheNodeType.BURSTABLE4_GRAVITON_SMALL).name,
@@ -333,13 +289,14 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
         logType: i === 0 ? 'slow-log' : 'engine-log',
       })),
     });
-    this.replicationGroup.applyRemovalPolicy(removalPolicy);
+    this.replicationGroup.applyRemovalPolicy(props.removal.snapshot);
     if (this.clusterMode) {
       // Without it CloudFormation replaces the group when NumNodeGroups changes; with it, it reshards online.
       this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
     }
-    // The subnet group holds neither data nor evidence: deleted with the stack, and on a failed create.
-    subnetGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    // The subnet group holds neither data nor evidence: no kept deletion policy, so it goes with the stack
+    // and with a failed create (RemovalRules.configuration is undefined unless destroyable).
+    if (props.removal.configuration) subnetGroup.applyRemovalPolicy(props.removal.configuration);
 
     this.replicationGroupId = this.replicationGroup.ref;
     if (this.clusterMode) {
@@ -352,15 +309,8 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     }
   }
 
-  /** Grants reading the AUTH token, including decrypting it with the key. */
-  public grantAuthTokenRead(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.authSecret.grantRead(grantee);
-    this.key.grantDecrypt(grantee);
-    return grant;
-  }
-
-  /** The ARN of the replication group. */
-  public get replicationGroupArn(): string {
-    return Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: this.replicationGroupId, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  /** The AUTH token secret as grants name it: by its ARN, which is known before the group exists. */
+  public get readableSecret(): ReadableSecret {
+    return { secret: this.authSecret };
   }
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,7 +7,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
-import { decryptViaSecretsManager, isSameAccount } from './private/grants';
+import { ReadableSecret } from './private/grants';
+import { DEFAULT_DATABASE_PORT } from './private/limits';
+import { encryptedLogGroup } from './private/log-group';
+import { PipelineNames } from './private/names';
+import { RemovalRules } from './private/removal';
 import { checkDays, checkInt, fail } from './private/validation';
 
 /**
@@ -82,36 +86,20 @@ export interface DatabaseOptions {
   readonly masterUsername?: string;
 }
 
-/**
- * Properties of {@link TransactionDatabase}.
- */
-export interface TransactionDatabaseProps extends DatabaseOptions {
+/** Properties of {@link PipelineDatabase}. */
+export interface PipelineDatabaseProps extends DatabaseOptions {
   /** The VPC. */
   readonly vpc: ec2.IVpc;
   /** The subnets the database lives in. */
   readonly vpcSubnets: ec2.SubnetSelection;
   /** The key for storage, Performance Insights, logs and the master secret. */
   readonly encryptionKey: kms.IKey;
-  /** The DB instance identifier. */
-  readonly instanceIdentifier: string;
-  /** The name of the DB subnet group. */
-  readonly subnetGroupName: string;
-  /** The name of the DB parameter group. */
-  readonly parameterGroupName: string;
-  /** The name of the security group. */
-  readonly securityGroupName: string;
-  /**
-   * How long exported database logs are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
+  /** The pipeline's physical names. */
+  readonly names: PipelineNames;
+  /** How long exported database logs are kept; the pipeline default when undefined. */
   readonly logRetention?: logs.RetentionDays;
-  /**
-   * What happens to the database when it leaves the stack. `SNAPSHOT` keeps a final snapshot.
-   *
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
+  /** The pipeline's removal rules. */
+  readonly removal: RemovalRules;
 }
 
 /**
@@ -119,8 +107,10 @@ export interface TransactionDatabaseProps extends DatabaseOptions {
  * the master secret encrypted with the pipeline key, TLS forced, IAM authentication, a master
  * password managed and rotated by RDS, logs exported to encrypted log groups, backups, no public
  * access, deletion protection unless destroyable.
+ *
+ * Internal: the pipeline exposes the instance as `LgpdDataPipeline.database`, and its grants.
  */
-export class TransactionDatabase extends Construct implements ec2.IConnectable {
+export class PipelineDatabase extends Construct implements ec2.IConnectable {
   /** The log types exported to CloudWatch Logs. */
   public static readonly LOG_EXPORTS = ['postgresql', 'upgrade'];
 
@@ -139,12 +129,12 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
   /** The port the database listens on. */
   public readonly port: number;
-  private readonly key: kms.IKey;
 
-  constructor(scope: Construct, id: string, props: TransactionDatabaseProps) {
+  constructor(scope: Construct, id: string, props: PipelineDatabaseProps) {
     super(scope, id);
+    const names = props.names;
     this.instanceArn = Stack.of(this).formatArn({
-      service: 'rds', resource: 'db', resourceName: props.instanceIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      service: 'rds', resource: 'db', resourceName: names.dbInstance, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const allocated = props.allocatedStorage ?? 20;
     // Autoscaling up to twice the allocated storage (at least 100 GiB), within RDS's 65536 GiB; none when
@@ -168,39 +158,37 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
     if (!Token.isUnresolved(databaseName) && !/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(databaseName)) {
       fail('database.databaseName', databaseName, 'must be 1-63 letters, digits or underscores starting with a letter');
     }
-    this.key = props.encryptionKey;
-    this.port = props.port ?? 5433;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const destroyable = removalPolicy === RemovalPolicy.DESTROY;
+    this.port = props.port ?? DEFAULT_DATABASE_PORT;
+    const destroyable = props.removal.destroyable;
     const engineVersion = props.engineVersion ?? rds.PostgresEngineVersion.VER_17;
     const engine = rds.DatabaseInstanceEngine.postgres({ version: engineVersion });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      securityGroupName: props.securityGroupName,
-      description: `PostgreSQL of the LGPD pipeline (${props.instanceIdentifier}): ingress only from allowed clients`,
+      securityGroupName: names.dbSecurityGroup,
+      description: `PostgreSQL of the LGPD pipeline (${names.dbInstance}): ingress only from allowed clients`,
       allowAllOutbound: false,
     });
 
     const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
-      name: props.parameterGroupName,
-      description: `TLS-only PostgreSQL with connection auditing (${props.instanceIdentifier})`,
+      name: names.dbParameterGroup,
+      description: `TLS-only PostgreSQL with connection auditing (${names.dbInstance})`,
       parameters: {
         'rds.force_ssl': '1',
         'log_connections': '1',
         'log_disconnections': '1',
       },
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : undefined,
+      removalPolicy: props.removal.configuration,
     });
 
     // The exported log groups are created here, encrypted and with a retention, rather than by RDS
     // on first write or by the Lambda-backed LogRetention resource of `cloudwatchLogsRetention`.
-    const logGroups = TransactionDatabase.LOG_EXPORTS.map(kind => new logs.LogGroup(this, `Logs${kind}`, {
-      logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${kind}`,
+    const logGroups = PipelineDatabase.LOG_EXPORTS.map(kind => encryptedLogGroup(this, `Logs${kind}`, {
+      logGroupName: names.dbLogGroup(kind),
       encryptionKey: props.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      retention: props.logRetention,
+      removalPolicy: props.removal.keep,
     }));
 
     // The enhanced-monitoring role is made here rather than by DatabaseInstance, so that its trust policy
@@ -210,21 +198,21 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
-      description: `Enhanced monitoring of ${props.instanceIdentifier}`,
+      description: `Enhanced monitoring of ${names.dbInstance}`,
     });
 
     this.instance = new rds.DatabaseInstance(this, 'Resource', {
       engine,
-      instanceIdentifier: props.instanceIdentifier,
+      instanceIdentifier: names.dbInstance,
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       subnetGroup: new rds.SubnetGroup(this, 'Subnets', {
         vpc: props.vpc,
         vpcSubnets: props.vpcSubnets,
-        subnetGroupName: props.subnetGroupName,
-        description: `Private subnets of ${props.instanceIdentifier}`,
-        removalPolicy: destroyable ? RemovalPolicy.DESTROY : undefined,
+        subnetGroupName: names.dbSubnetGroup,
+        description: `Private subnets of ${names.dbInstance}`,
+        removalPolicy: props.removal.configuration,
       }),
       securityGroups: [this.securityGroup],
       port: this.port,
@@ -247,11 +235,11 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
       performanceInsightEncryptionKey: props.encryptionKey,
       monitoringInterval: Duration.seconds(60),
       monitoringRole,
-      cloudwatchLogsExports: TransactionDatabase.LOG_EXPORTS,
+      cloudwatchLogsExports: PipelineDatabase.LOG_EXPORTS,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       autoMinorVersionUpgrade: true,
       deletionProtection: !destroyable,
-      removalPolicy,
+      removalPolicy: props.removal.snapshot,
     });
     // cfn-lint's W3691 flags "17" because the script that builds its data from RDS's DescribeDBEngineVersions
     // adds the major of every deprecated PostgreSQL minor (17.1) to the deprecated list; RDS still creates
@@ -276,7 +264,7 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
       defaultPort: ec2.Port.tcp(this.port),
     });
 
-    // cdk-nag acknowledgements, each on the one construct it concerns (listed in README, Compliance).
+    // cdk-nag acknowledgements, each on the one construct it concerns (listed in docs/compliance.md).
     acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for the enhanced-monitoring role: it only lets RDS write OS metrics to the RDSOSMetrics log group. A customer policy cannot name the log stream (the instance resource id) without a circular dependency, so it would need a wildcard instead.');
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
@@ -293,41 +281,24 @@ export class TransactionDatabase extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Grants reading the master secret, including decrypting it with the key.
-   *
-   * For a principal of this account the statement does not name the secret's ARN, which exists only
-   * once the instance does: a policy naming it would be created after the database, some 15 minutes
-   * into a first deploy. It names the RDS-managed secrets (`rds!db-*`) that carry RDS's tag
-   * `aws:rds:primaryDBInstanceArn` with this instance's ARN, which is known at synth. Only RDS can set
-   * an `aws:` tag, and the grant keeps working if RDS ever replaces the secret. A principal of another
-   * account gets the secret's ARN and the key policy, as aws-cdk-lib grants them.
+   * The master secret as grants name it. For a principal of this account the statement does not name
+   * the secret's ARN, which exists only once the instance does: a policy naming it would be created
+   * after the database, some 15 minutes into a first deploy. It names the RDS-managed secrets
+   * (`rds!db-*`) that carry RDS's tag `aws:rds:primaryDBInstanceArn` with this instance's ARN, which is
+   * known at synth. Only RDS can set an `aws:` tag, and the grant keeps working if RDS ever replaces
+   * the secret. A principal of another account gets the secret's ARN and the key policy.
    */
-  public grantSecretRead(grantee: iam.IGrantable): iam.Grant {
-    const stack = Stack.of(this);
-    if (!isSameAccount(grantee, this)) {
-      const grant = this.secret.grantRead(grantee);
-      this.key.grantDecrypt(grantee);
-      return grant;
-    }
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: 'rds!db-*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      conditions: { StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': this.instanceArn } },
-    });
-    // AwsSolutions-IAM5 reads `rds!db-*` as a wildcard; the condition makes it one secret. Acknowledged
-    // for that one resource string, on the grantee's own default policy when it has one (a Role, User
-    // or Group); other principals' owners acknowledge it where their policy is.
-    const policy = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal.node.tryFindChild('DefaultPolicy') : undefined;
-    if (policy) {
-      const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
-      acknowledge(policy,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:rds!db-*]`,
-        `Granted by ${this.node.path}: only the RDS-managed master secret of its instance, `
-        + 'selected by the tag aws:rds:primaryDBInstanceArn that RDS sets (no one else can set an aws: tag); the ARN itself exists only once the '
-        + 'instance does, and naming it would hold this policy back until the database is created.');
-    }
-    return grant.combine(decryptViaSecretsManager(grantee, this.key));
+  public get readableSecret(): ReadableSecret {
+    return {
+      secret: this.secret,
+      sameAccount: {
+        resourceArn: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: 'rds!db-*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        conditions: { StringEquals: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': this.instanceArn } },
+        wildcardReason: `Granted by ${this.node.path}: only the RDS-managed master secret of its instance, `
+          + 'selected by the tag aws:rds:primaryDBInstanceArn that RDS sets (no one else can set an aws: tag); the ARN itself exists only once the '
+          + 'instance does, and naming it would hold this policy back until the database is created.',
+      },
+    };
   }
 
   /** Grants `rds-db:connect` as the given database user (IAM database authentication). */

@@ -1,23 +1,15 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { RemovalRules } from './private/removal';
 
-/**
- * Properties of {@link PipelineKey}.
- */
+/** Properties of {@link PipelineKey}. */
 export interface PipelineKeyProps {
-  /**
-   * The alias of the key, for example `alias/lgpd-pipeline-dev`.
-   */
+  /** The alias of the key, for example `alias/lgpd-pipeline-dev`. */
   readonly alias: string;
-
-  /**
-   * What happens to the key when it leaves the stack.
-   *
-   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
-   */
-  readonly removalPolicy?: RemovalPolicy;
+  /** The pipeline's removal rules. */
+  readonly removal: RemovalRules;
 }
 
 /**
@@ -27,6 +19,8 @@ export interface PipelineKeyProps {
  * Rotation is on, and the key policy lets exactly the services that need the key without a caller's
  * IAM principal (CloudWatch Logs for the encrypted log groups, CloudWatch for encrypted alarm topics)
  * use it, each restricted to this account and region.
+ *
+ * Internal: the pipeline exposes the key as `LgpdDataPipeline.encryptionKey`.
  */
 export class PipelineKey extends Construct {
   /** The key. */
@@ -35,15 +29,14 @@ export class PipelineKey extends Construct {
   constructor(scope: Construct, id: string, props: PipelineKeyProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const destroyable = props.removalPolicy === RemovalPolicy.DESTROY;
 
     this.key = new kms.Key(this, 'Resource', {
       alias: props.alias,
       description: `LGPD data pipeline key (${props.alias})`,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      removalPolicy: props.removal.keep,
       // A destroyable test environment should not keep a key pending deletion for a month.
-      pendingWindow: destroyable ? Duration.days(7) : Duration.days(30),
+      pendingWindow: props.removal.destroyable ? Duration.days(7) : Duration.days(30),
     });
 
     // CloudWatch Logs encrypts log groups with the key; it acts without a caller's IAM principal, so it

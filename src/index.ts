@@ -1,8 +1,12 @@
-export * from './lgpd-data-pipeline';
-export * from './encryption-key';
-export * from './network';
-export * from './stream';
-export * from './database';
-export * from './cache';
-export * from './monitoring';
+// The public API. Each part (network, key, stream, database, cache, monitoring) is internal: the
+// pipeline exposes the resources it creates, and these are the types its props and members use.
+export { LgpdDataPipeline, ENVIRONMENT_SUFFIX_TAG, DATA_CLASSIFICATION_TAG } from './lgpd-data-pipeline';
+export type { LgpdDataPipelineProps } from './lgpd-data-pipeline';
+export type { DatabaseOptions } from './database';
+export { CacheNodeType, CacheEngineVersion } from './cache';
+export { ClientEndpoints } from './endpoints';
+export { PipelineAlarm } from './monitoring/alarms';
+export type { MonitoringOptions } from './monitoring/alarms';
+export { PipelineMetrics, StreamMetrics, DatabaseMetrics, CacheMetrics } from './monitoring/metrics';
+export type { PipelineMetricsProps } from './monitoring/metrics';
 export * from './compliance';

@@ -1,6 +1,7 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,15 +10,19 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CacheEngineVersion, CacheNodeType, RedisReplicationGroup } from './cache';
-import { DatabaseOptions, TransactionDatabase } from './database';
+import { CacheEngineVersion, CacheNodeType, PipelineCache } from './cache';
+import { DatabaseOptions, PipelineDatabase } from './database';
 import { PipelineKey } from './encryption-key';
-import { MonitoringOptions, PipelineAlarm, PipelineMonitoring } from './monitoring';
+import { ClientEndpoints, PipelineEndpoints } from './endpoints';
+import { MonitoringOptions, PipelineAlarm } from './monitoring/alarms';
+import { PipelineMetrics } from './monitoring/metrics';
+import { PipelineMonitoring } from './monitoring/monitoring';
 import { PipelineNetwork } from './network';
-import { isSameAccount } from './private/grants';
+import { grantSecretsRead } from './private/grants';
 import { PipelineNames, validateSuffix } from './private/names';
+import { RemovalRules } from './private/removal';
 import { checkInt, fail } from './private/validation';
-import { TransactionStream } from './stream';
+import { PipelineStream } from './stream';
 
 /** The tag that carries the environment suffix on every resource. */
 export const ENVIRONMENT_SUFFIX_TAG = 'lgpd:environment-suffix';
@@ -127,9 +132,29 @@ export interface LgpdDataPipelineProps {
   /**
    * The subnets of `vpc` the data tier lives in. Public subnets are refused.
    *
-   * @default - the isolated subnets of the VPC, or its private subnets if it has no isolated ones
+   * @default - the pipeline's data subnets; with a brought `vpc`, its isolated subnets, or its
+   * private subnets if it has no isolated ones
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The subnets of `vpc` the pipeline's clients (producers, processors) run in, and its VPC endpoints
+   * with them. Public subnets are refused. Exposed as `clientSubnets`.
+   *
+   * @default - the pipeline's application subnets; with a brought `vpc`, its private subnets with
+   * egress, or the data subnets if it has none
+   */
+  readonly clientSubnets?: ec2.SubnetSelection;
+
+  /**
+   * VPC endpoints in the client subnets, so that clients reach Kinesis and Secrets Manager (and, with
+   * `PIPELINE_AND_CONTAINERS`, ECR, CloudWatch Logs, STS and S3) with no internet path. `allowFrom`
+   * opens them to a client. Two VPC endpoints of one service with private DNS cannot share a VPC, so
+   * with a brought VPC that already has them, leave this `NONE`.
+   *
+   * @default - ClientEndpoints.PIPELINE with a new VPC, ClientEndpoints.NONE with a brought `vpc`
+   */
+  readonly clientEndpoints?: ClientEndpoints;
 
   /**
    * Bring your own customer-managed KMS key. Its key policy must let CloudWatch Logs use it.
@@ -173,7 +198,10 @@ export interface LgpdDataPipelineProps {
 /**
  * A secure, LGPD-compliant real-time transaction pipeline: a multi-AZ VPC, a customer-managed KMS
  * key, a Kinesis Data Stream, RDS PostgreSQL and an ElastiCache Redis replication group, each
- * encrypted with the key, reachable only from the clients you allow.
+ * encrypted with the key, reachable only from the clients you allow, with alarms that notify.
+ *
+ * It composes one internal part per AWS service (network.ts, encryption-key.ts, stream.ts,
+ * database.ts, cache.ts, monitoring/) and exposes each resource it creates once.
  *
  * @example
  * declare const app: App;
@@ -186,45 +214,56 @@ export interface LgpdDataPipelineProps {
  * });
  */
 export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
-  /** The VPC the data tier lives in. */
+  /** The data subnets of a VPC the pipeline creates (isolated: no route out), where the stores live. */
+  public static readonly DATA_SUBNETS: ec2.SubnetSelection = PipelineNetwork.DATA_SUBNETS;
+  /**
+   * The application subnets of a VPC the pipeline creates (isolated: no route out), where clients run
+   * and reach AWS through the VPC endpoints. `clientSubnets` is the selection of a given pipeline.
+   */
+  public static readonly APPLICATION_SUBNETS: ec2.SubnetSelection = PipelineNetwork.APPLICATION_SUBNETS;
+
+  /** The environment suffix every physical name carries. */
+  public readonly environmentSuffix: string;
+  /** The VPC the data tier lives in: the pipeline's own, or the one you brought. */
   public readonly vpc: ec2.IVpc;
-  /** The network construct, when the pipeline created the VPC. */
-  public readonly network?: PipelineNetwork;
-  /** The customer-managed key that encrypts every store. */
+  /**
+   * Where the pipeline's clients run: a Lambda function's or ECS service's `vpcSubnets`. With the
+   * pipeline's own VPC, its application subnets, which reach AWS only through the VPC endpoints.
+   */
+  public readonly clientSubnets: ec2.SubnetSelection;
+  /** The customer-managed key that encrypts every store: the pipeline's own, or the one you brought. */
   public readonly encryptionKey: kms.IKey;
   /** The Kinesis Data Stream. */
   public readonly stream: kinesis.Stream;
-  /** The stream construct, with its grants. */
-  public readonly transactionStream: TransactionStream;
-  /** The RDS PostgreSQL instance. */
+  /** The RDS PostgreSQL instance; `database.connections` has the database port as its default port. */
   public readonly database: rds.DatabaseInstance;
-  /** The database construct, with its connections and grants. */
-  public readonly transactionDatabase: TransactionDatabase;
-  /** The ElastiCache replication group. */
-  public readonly cache: RedisReplicationGroup;
-  /** The security group of the database. */
-  public readonly databaseSecurityGroup: ec2.ISecurityGroup;
-  /** The security group of the cache. */
-  public readonly cacheSecurityGroup: ec2.ISecurityGroup;
-  /** The database master secret, managed and rotated by RDS. */
+  /** The database master secret (`username`, `password`, ...), managed and rotated by RDS. */
   public readonly databaseSecret: secretsmanager.ISecret;
-  /** The cache AUTH token secret. */
+  /** The ElastiCache replication group (aws-cdk-lib has no L2 for it). */
+  public readonly cacheReplicationGroup: elasticache.CfnReplicationGroup;
+  /** The security group of the cache nodes. */
+  public readonly cacheSecurityGroup: ec2.ISecurityGroup;
+  /** The cache AUTH token secret (the token is the whole secret string). */
   public readonly cacheAuthSecret: secretsmanager.ISecret;
-  /** The cache endpoint clients connect to: primary with cluster mode off, configuration with it on. */
+  /**
+   * The cache endpoint clients connect to: the primary endpoint with cluster mode off, the
+   * configuration endpoint with it on. Which attribute that is depends on the mode, and this is decided
+   * here once (a replication group has no single "endpoint" attribute).
+   */
   public readonly cacheEndpointAddress: string;
   /** The port of `cacheEndpointAddress`. */
   public readonly cacheEndpointPort: string;
-  /** The database endpoint address. */
-  public readonly databaseEndpointAddress: string;
-  /** The database port. */
-  public readonly databasePort: number;
-  /** The environment suffix. */
-  public readonly environmentSuffix: string;
-  /** Connections of the data tier (database and cache security groups). */
+  /**
+   * The reader endpoint of the cache, which balances reads across replicas.
+   *
+   * @default - undefined with cluster mode on, where clients discover replicas themselves
+   */
+  public readonly cacheReaderEndpointAddress?: string;
+  /** Connections of the data tier (the database and cache security groups). */
   public readonly connections: ec2.Connections;
-  /** The monitoring construct: alarms, topic, dashboard and metrics. */
-  public readonly monitoring: PipelineMonitoring;
-  /** Every alarm the pipeline created. */
+  /** The metrics of the stream, the database and the cache, each named after its CloudWatch metric. */
+  public readonly metrics: PipelineMetrics;
+  /** Every alarm the pipeline created, in a stable order. */
   public readonly alarms: cloudwatch.Alarm[];
   /**
    * The SNS topic that receives the alarms.
@@ -239,111 +278,104 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
    */
   public readonly dashboard?: cloudwatch.Dashboard;
 
+  private readonly streamPart: PipelineStream;
+  private readonly databasePart: PipelineDatabase;
+  private readonly cachePart: PipelineCache;
+  private readonly monitoring: PipelineMonitoring;
+  private readonly endpoints?: PipelineEndpoints;
+
   constructor(scope: Construct, id: string, props: LgpdDataPipelineProps) {
     super(scope, id);
     validateSuffix(props.environmentSuffix);
     checkInt('azCount', props.azCount, 2, 6, 'automatic failover needs two availability zones');
     checkDataResidency(this, props.allowedRegions ?? ['sa-east-1']);
-    const names = new PipelineNames(props.environmentSuffix);
-    const azCount = props.azCount ?? 2;
     if (props.vpc && props.azCount !== undefined) {
       fail('azCount', props.azCount, 'must be left unset when you bring your own vpc (the VPC decides its AZs)');
     }
-    const destroyable = props.removalPolicy === RemovalPolicy.DESTROY;
-    // What is kept is kept on updates and deletes, but not when the create that made it rolls back
-    // (RetainExceptOnCreate): CloudFormation applies a plain Retain to a failed create too, and a named
-    // resource left behind fails every retry with "already exists" (docs/first-deploy.md, removal).
-    const keep = destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
-    // The database and the cache can leave a final snapshot instead of being retained whole.
-    const retainWhole = props.removalPolicy === RemovalPolicy.RETAIN || props.removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
-    const snapshot = destroyable ? RemovalPolicy.DESTROY : retainWhole ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.SNAPSHOT;
+    const names = new PipelineNames(props.environmentSuffix);
+    const removal = RemovalRules.of(props.removalPolicy);
     this.environmentSuffix = props.environmentSuffix;
 
-    this.encryptionKey = props.encryptionKey
-      ?? new PipelineKey(this, 'Key', { alias: names.keyAlias, removalPolicy: keep }).key;
+    this.encryptionKey = props.encryptionKey ?? new PipelineKey(this, 'Key', { alias: names.keyAlias, removal }).key;
 
-    if (props.vpc) {
-      this.vpc = props.vpc;
-    } else {
-      this.network = new PipelineNetwork(this, 'Network', {
-        vpcName: names.vpc,
-        azCount,
-        encryptionKey: this.encryptionKey,
-        flowLogGroupName: names.flowLogGroup,
-        flowLogRetention: props.logRetention,
-        removalPolicy: keep,
-      });
-      this.vpc = this.network.vpc;
+    this.vpc = props.vpc ?? new PipelineNetwork(this, 'Network', {
+      names,
+      azCount: props.azCount ?? 2,
+      encryptionKey: this.encryptionKey,
+      logRetention: props.logRetention,
+      removal,
+    }).vpc;
+    const subnets = subnetSelections(this.vpc, props);
+    const dataSubnets = subnets.data;
+    this.clientSubnets = subnets.clients;
+
+    const endpoints = props.clientEndpoints ?? (props.vpc ? ClientEndpoints.NONE : ClientEndpoints.PIPELINE);
+    if (endpoints !== ClientEndpoints.NONE) {
+      this.endpoints = new PipelineEndpoints(this, 'Endpoints', { vpc: this.vpc, subnets: this.clientSubnets, endpoints, names });
     }
-    const dataSubnets = dataSubnetSelection(this.vpc, props.vpcSubnets);
 
-    this.transactionStream = new TransactionStream(this, 'Stream', {
+    this.streamPart = new PipelineStream(this, 'Stream', {
       streamName: names.stream,
       encryptionKey: this.encryptionKey,
       streamMode: props.streamMode,
       shardCount: props.shardCount,
       retentionPeriod: props.streamRetention,
-      removalPolicy: keep,
+      removal,
     });
-    this.stream = this.transactionStream.stream;
+    this.stream = this.streamPart.stream;
 
-    this.transactionDatabase = new TransactionDatabase(this, 'Database', {
+    this.databasePart = new PipelineDatabase(this, 'Database', {
       ...props.database,
       vpc: this.vpc,
       vpcSubnets: dataSubnets,
       encryptionKey: this.encryptionKey,
-      instanceIdentifier: names.dbInstance,
-      subnetGroupName: names.dbSubnetGroup,
-      parameterGroupName: names.dbParameterGroup,
-      securityGroupName: names.dbSecurityGroup,
+      names,
       logRetention: props.logRetention,
-      removalPolicy: snapshot,
+      removal,
     });
-    this.database = this.transactionDatabase.instance;
-    this.databaseSecret = this.transactionDatabase.secret;
-    this.databaseSecurityGroup = this.transactionDatabase.securityGroup;
-    this.databaseEndpointAddress = this.database.dbInstanceEndpointAddress;
-    this.databasePort = this.transactionDatabase.port;
+    this.database = this.databasePart.instance;
+    this.databaseSecret = this.databasePart.secret;
 
-    this.cache = new RedisReplicationGroup(this, 'Cache', {
+    this.cachePart = new PipelineCache(this, 'Cache', {
       vpc: this.vpc,
       vpcSubnets: dataSubnets,
       encryptionKey: this.encryptionKey,
-      replicationGroupId: names.replicationGroup,
-      subnetGroupName: names.cacheSubnetGroup,
-      securityGroupName: names.cacheSecurityGroup,
-      authSecretName: names.cacheAuthSecret,
-      logGroupPrefix: names.cacheLogGroupPrefix,
+      names,
       nodeType: props.cacheNodeType,
       engineVersion: props.cacheEngineVersion,
       nodesPerGroup: props.cacheNodesPerGroup,
       nodeGroups: props.cacheNodeGroups,
       port: props.cachePort,
       logRetention: props.logRetention,
-      removalPolicy: snapshot,
+      removal,
     });
-    this.cacheSecurityGroup = this.cache.securityGroup;
-    this.cacheAuthSecret = this.cache.authSecret;
-    this.cacheEndpointAddress = this.cache.endpointAddress;
-    this.cacheEndpointPort = this.cache.endpointPort;
+    this.cacheReplicationGroup = this.cachePart.replicationGroup;
+    this.cacheSecurityGroup = this.cachePart.securityGroup;
+    this.cacheAuthSecret = this.cachePart.authSecret;
+    this.cacheEndpointAddress = this.cachePart.endpointAddress;
+    this.cacheEndpointPort = this.cachePart.endpointPort;
+    this.cacheReaderEndpointAddress = this.cachePart.readerEndpointAddress;
 
-    this.connections = new ec2.Connections({ securityGroups: [this.databaseSecurityGroup, this.cacheSecurityGroup] });
+    this.connections = new ec2.Connections({ securityGroups: [this.databasePart.securityGroup, this.cachePart.securityGroup] });
 
     Tags.of(this).add(ENVIRONMENT_SUFFIX_TAG, props.environmentSuffix);
     const classification = props.dataClassification ?? 'personal-data';
-    for (const store of [this.stream, this.database, this.cache.replicationGroup, this.cache.authSecret]) {
+    for (const store of [this.stream, this.database, this.cacheReplicationGroup, this.cacheAuthSecret]) {
       Tags.of(store).add(DATA_CLASSIFICATION_TAG, classification);
     }
 
-    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
-      ...props.monitoring,
-      environmentSuffix: props.environmentSuffix,
-      encryptionKey: this.encryptionKey,
+    this.metrics = new PipelineMetrics({
       streamName: names.stream,
       databaseInstanceIdentifier: names.dbInstance,
       cacheReplicationGroupId: names.replicationGroup,
       cacheNodeGroups: props.cacheNodeGroups,
       cacheNodesPerGroup: props.cacheNodesPerGroup,
+    });
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      options: props.monitoring ?? {},
+      names,
+      encryptionKey: this.encryptionKey,
+      metrics: this.metrics,
     });
     this.alarms = this.monitoring.alarms;
     this.alarmTopic = this.monitoring.alarmTopic;
@@ -355,104 +387,44 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     return this.monitoring.alarmsOf(which);
   }
 
-  /** Age of the oldest unread record in the stream, in milliseconds (Maximum over 1 minute). */
-  public metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricStreamIteratorAge(props);
-  }
-
-  /** Share of records rejected because the stream's write throughput was exceeded, 0 to 1. */
-  public metricWriteThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricStreamWriteThrottled(props);
-  }
-
-  /** Share of GetRecords calls throttled because the stream's read throughput was exceeded, 0 to 1. */
-  public metricReadThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricStreamReadThrottled(props);
-  }
-
-  /** Database CPU utilization, percent (Average over 5 minutes). */
-  public metricDatabaseCpu(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricDatabaseCpu(props);
-  }
-
-  /** Database free storage space, bytes (Minimum over 5 minutes). */
-  public metricDatabaseFreeStorage(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricDatabaseFreeStorage(props);
-  }
-
-  /** Database connections (Maximum over 5 minutes). */
-  public metricDatabaseConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricDatabaseConnections(props);
-  }
-
-  /** Host CPU of the busiest cache node, percent. */
-  public metricCacheCpu(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.monitoring.metricCacheCpu(props);
-  }
-
-  /** Engine CPU of the busiest cache node, percent. */
-  public metricCacheEngineCpu(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.monitoring.metricCacheEngineCpu(props);
-  }
-
-  /** Memory in use on the fullest cache node, percent. */
-  public metricCacheMemory(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.monitoring.metricCacheMemory(props);
-  }
-
-  /** Keys evicted, summed over the cache nodes. */
-  public metricCacheEvictions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.monitoring.metricCacheEvictions(props);
-  }
-
-  /** Replication lag of the furthest cache replica, seconds. */
-  public metricCacheReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
-    return this.monitoring.metricCacheReplicationLag(props);
-  }
-
   /**
-   * Lets `client` reach the database and the cache on their ports. This is the only way in.
+   * Wires a client: lets it reach the database and the cache on their ports (the only way in), and the
+   * pipeline's VPC endpoints on 443, with the client's matching egress rules, so a client whose
+   * security group allows no outbound traffic by default works.
    *
    * @param client a security group, instance, function or anything with connections
    */
   public allowFrom(client: ec2.IConnectable): void {
-    this.transactionDatabase.connections.allowDefaultPortFrom(client, 'LGPD pipeline client');
-    this.cache.connections.allowDefaultPortFrom(client, 'LGPD pipeline client');
+    this.databasePart.connections.allowDefaultPortFrom(client, 'LGPD pipeline client');
+    this.cachePart.connections.allowDefaultPortFrom(client, 'LGPD pipeline client');
+    this.endpoints?.allowFrom(client);
   }
 
   /** Grants putting records on the stream, including encrypting with the key. */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.transactionStream.grantWrite(grantee);
+    return this.streamPart.grantWrite(grantee);
   }
 
   /** Grants reading records from the stream, including decrypting with the key. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.transactionStream.grantRead(grantee);
+    return this.streamPart.grantRead(grantee);
   }
 
   /**
    * Grants reading the database master secret and the cache AUTH token, including decrypting them.
    *
    * A principal of this account gets the permissions in its own policy, so the key policy does not grow
-   * with each grantee and the key does not wait for the grantee's role at deploy time. A principal of
-   * another account also needs the key policy, which the secrets' own grants edit.
+   * with each grantee and the key does not wait for the grantee's role at deploy time; the master
+   * secret is named by RDS's tag for this instance, so the policy does not wait for the database either.
+   * A principal of another account also needs the key policy, which the secrets' own grants edit.
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
-    if (!isSameAccount(grantee, this)) {
-      return this.transactionDatabase.grantSecretRead(grantee).combine(this.cache.grantAuthTokenRead(grantee));
-    }
-    // The database statement names the secret by RDS's tag, not by its ARN, so this policy does not
-    // wait for the database (see TransactionDatabase.grantSecretRead).
-    return this.transactionDatabase.grantSecretRead(grantee).combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [this.cacheAuthSecret.secretArn],
-    }));
+    return grantSecretsRead(grantee, this.encryptionKey, [this.databasePart.readableSecret, this.cachePart.readableSecret]);
   }
 
   /** Grants IAM database authentication as `dbUser`. */
   public grantDatabaseConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
-    return this.transactionDatabase.grantConnect(grantee, dbUser);
+    return this.database.grantConnect(grantee, dbUser);
   }
 }
 
@@ -473,12 +445,23 @@ function checkDataResidency(scope: Construct, allowedRegions: string[]): void {
   }
 }
 
-function dataSubnetSelection(vpc: ec2.IVpc, selection?: ec2.SubnetSelection): ec2.SubnetSelection {
-  const chosen = selection
-    ?? (vpc.isolatedSubnets.length > 0 ? PipelineNetwork.DATA_SUBNETS : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-  const selected = vpc.selectSubnets(chosen);
-  if (selected.hasPublic) {
+/**
+ * The data and client subnet selections: the pipeline's own Data and Application groups, or, in a
+ * brought VPC, its isolated (else private) subnets for the data and its private subnets with egress
+ * (else the data subnets) for the clients. Neither may be public.
+ */
+function subnetSelections(vpc: ec2.IVpc, props: LgpdDataPipelineProps): { data: ec2.SubnetSelection; clients: ec2.SubnetSelection } {
+  const brought = props.vpc !== undefined;
+  const hasIsolated = vpc.isolatedSubnets.length > 0;
+  const data = props.vpcSubnets ?? (!brought ? PipelineNetwork.DATA_SUBNETS
+    : hasIsolated ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+  const clients = props.clientSubnets ?? (!brought ? PipelineNetwork.APPLICATION_SUBNETS
+    : vpc.privateSubnets.length > 0 ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : data);
+  if (vpc.selectSubnets(data).hasPublic) {
     fail('vpcSubnets', 'public subnets', 'the data tier must live in private or isolated subnets');
   }
-  return chosen;
+  if (vpc.selectSubnets(clients).hasPublic) {
+    fail('clientSubnets', 'public subnets', 'clients must run in private or isolated subnets, reaching AWS through VPC endpoints');
+  }
+  return { data, clients };
 }

@@ -1,4 +1,4 @@
-import { Annotations, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,42 +6,42 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
 import { DefaultSecurityGroupRestriction } from './private/default-security-group';
+import { encryptedLogGroup } from './private/log-group';
+import { PipelineNames } from './private/names';
+import { RemovalRules } from './private/removal';
 import { fail } from './private/validation';
 
-/**
- * Properties of {@link PipelineNetwork}.
- */
+/** Properties of {@link PipelineNetwork}. */
 export interface PipelineNetworkProps {
-  /** The name of the VPC. */
-  readonly vpcName: string;
+  /** The pipeline's physical names. */
+  readonly names: PipelineNames;
   /** How many availability zones the VPC spans. */
   readonly azCount: number;
-  /** The key that encrypts the flow log group. */
+  /** The key that encrypts the log groups. */
   readonly encryptionKey: kms.IKey;
-  /** The name of the flow log group. */
-  readonly flowLogGroupName: string;
-  /**
-   * How long flow logs are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly flowLogRetention?: logs.RetentionDays;
-  /**
-   * What happens to the flow log group when it leaves the stack.
-   *
-   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
-   */
-  readonly removalPolicy?: RemovalPolicy;
+  /** How long flow logs are kept; the pipeline default when undefined. */
+  readonly logRetention?: logs.RetentionDays;
+  /** The pipeline's removal rules. */
+  readonly removal: RemovalRules;
 }
 
 /**
- * The pipeline's network: a VPC across `azCount` availability zones with public subnets (which never
- * assign public IPs) and isolated data subnets (no route to an internet gateway or NAT), the default
- * security group closed, and every flow logged to a log group encrypted with the pipeline key.
+ * The pipeline's network: a VPC across `azCount` availability zones with, in each AZ, a public subnet
+ * (which never assigns public IPs), an isolated data subnet for the stores and an isolated application
+ * subnet for their clients (neither has a route to an internet gateway or NAT), the default security
+ * group closed, and every flow logged to a log group encrypted with the pipeline key.
+ *
+ * The subnet groups are appended in this order on purpose: ec2.Vpc allocates CIDRs in the order of
+ * `subnetConfiguration`, so a group added at the end leaves every existing subnet (and so the
+ * database and cache subnet groups) as it is.
+ *
+ * Internal: the pipeline exposes the VPC as `LgpdDataPipeline.vpc`.
  */
 export class PipelineNetwork extends Construct {
-  /** The subnets the data tier lives in. */
-  public static readonly DATA_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  /** The subnets the data tier (database, cache) lives in. */
+  public static readonly DATA_SUBNETS: ec2.SubnetSelection = { subnetGroupName: 'Data' };
+  /** The subnets the pipeline's clients (processors, producers) and their VPC endpoints live in. */
+  public static readonly APPLICATION_SUBNETS: ec2.SubnetSelection = { subnetGroupName: 'Application' };
 
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
@@ -50,34 +50,35 @@ export class PipelineNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineNetworkProps) {
     super(scope, id);
+    const names = props.names;
 
     this.vpc = new ec2.Vpc(this, 'Resource', {
-      vpcName: props.vpcName,
+      vpcName: names.vpc,
       availabilityZones: availabilityZones(this, props.azCount),
       natGateways: 0,
       restrictDefaultSecurityGroup: false, // closed below, by DefaultSecurityGroupRestriction
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: 'Application', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
     });
 
     // The default security group is closed by our own small inline Lambda rather than aws-cdk-lib's
-    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (README, Performance).
-    const functionName = `${props.vpcName}-default-sg`;
+    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (docs/performance.md).
     new DefaultSecurityGroupRestriction(this, 'DefaultSecurityGroup', {
       vpc: this.vpc,
-      functionName: /^[A-Za-z0-9_-]{1,64}$/.test(functionName) ? functionName : undefined,
+      functionName: names.defaultSecurityGroupFunction,
       encryptionKey: props.encryptionKey,
-      logRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      logRetention: props.logRetention,
+      removalPolicy: props.removal.keep,
     });
 
-    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      logGroupName: props.flowLogGroupName,
+    this.flowLogGroup = encryptedLogGroup(this, 'FlowLogs', {
+      logGroupName: names.flowLogGroup,
       encryptionKey: props.encryptionKey,
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      retention: props.logRetention,
+      removalPolicy: props.removal.keep,
     });
 
     // The flow log role gets its permissions from a customer-managed policy, not from the inline policy
@@ -88,10 +89,10 @@ export class PipelineNetwork extends Construct {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: `Delivers the flow logs of ${props.vpcName} to ${props.flowLogGroupName}`,
+      description: `Delivers the flow logs of ${names.vpc} to ${names.flowLogGroup}`,
     });
     flowLogRole.addManagedPolicy(new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      description: `Write the flow logs of ${props.vpcName} to ${props.flowLogGroupName}`,
+      description: `Write the flow logs of ${names.vpc} to ${names.flowLogGroup}`,
       statements: [new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         resources: [this.flowLogGroup.logGroupArn],

@@ -1,62 +1,45 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
 import { grantKeyViaService } from './private/grants';
+import { MAX_SHARDS } from './private/limits';
+import { RemovalRules } from './private/removal';
 import { checkHours, checkInt, fail } from './private/validation';
 
 /** What a consumer needs on the stream (aws-cdk-lib's Stream.grantRead, without its key grant). */
 const READ_ACTIONS = ['kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards',
   'kinesis:SubscribeToShard', 'kinesis:DescribeStream', 'kinesis:ListStreams', 'kinesis:DescribeStreamConsumer'];
 
-/** The default Kinesis shard quota per account in most regions, sa-east-1 included. */
-export const MAX_SHARDS = 200;
-
-/**
- * Properties of {@link TransactionStream}.
- */
-export interface TransactionStreamProps {
+/** Properties of {@link PipelineStream}. */
+export interface PipelineStreamProps {
   /** The stream name. */
   readonly streamName: string;
   /** The key the stream is encrypted with. */
   readonly encryptionKey: kms.IKey;
-  /**
-   * Capacity mode.
-   *
-   * @default kinesis.StreamMode.PROVISIONED
-   */
+  /** Capacity mode; provisioned when undefined. */
   readonly streamMode?: kinesis.StreamMode;
-  /**
-   * Number of shards, provisioned mode only.
-   *
-   * @default 1
-   */
+  /** Number of shards, provisioned mode only; 1 when undefined. */
   readonly shardCount?: number;
-  /**
-   * How long records are kept, 24 hours to 365 days.
-   *
-   * @default Duration.hours(24)
-   */
+  /** How long records are kept, 24 hours to 365 days; 24 hours when undefined. */
   readonly retentionPeriod?: Duration;
-  /**
-   * What happens to the stream when it leaves the stack.
-   *
-   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
-   */
-  readonly removalPolicy?: RemovalPolicy;
+  /** The pipeline's removal rules. */
+  readonly removal: RemovalRules;
 }
 
 /**
  * The Kinesis Data Stream that ingests transactions, encrypted with the pipeline's customer-managed key.
+ *
+ * Internal: the pipeline exposes the stream as `LgpdDataPipeline.stream`, and its grants.
  */
-export class TransactionStream extends Construct {
+export class PipelineStream extends Construct {
   /** The stream. */
   public readonly stream: kinesis.Stream;
   private readonly key: kms.IKey;
 
-  constructor(scope: Construct, id: string, props: TransactionStreamProps) {
+  constructor(scope: Construct, id: string, props: PipelineStreamProps) {
     super(scope, id);
     const mode = props.streamMode ?? kinesis.StreamMode.PROVISIONED;
     if (mode === kinesis.StreamMode.ON_DEMAND && props.shardCount !== undefined) {
@@ -73,7 +56,7 @@ export class TransactionStream extends Construct {
       retentionPeriod: props.retentionPeriod ?? Duration.hours(24),
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: props.encryptionKey,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      removalPolicy: props.removal.keep,
     });
 
     // The stream is encrypted with the pipeline's customer-managed key on purpose: its key policy,

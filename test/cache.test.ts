@@ -59,8 +59,7 @@ describe('cache, cluster mode off (default)', () => {
   test('the endpoint is the primary endpoint, and a reader endpoint exists (the seed read an attribute that does not exist)', () => {
     expect(stack.resolve(pipeline.cacheEndpointAddress)['Fn::GetAtt'][1]).toBe('PrimaryEndPoint.Address');
     expect(stack.resolve(pipeline.cacheEndpointPort)['Fn::GetAtt'][1]).toBe('PrimaryEndPoint.Port');
-    expect(stack.resolve(pipeline.cache.readerEndpointAddress)['Fn::GetAtt'][1]).toBe('ReaderEndPoint.Address');
-    expect(pipeline.cache.clusterMode).toBe(false);
+    expect(stack.resolve(pipeline.cacheReaderEndpointAddress)['Fn::GetAtt'][1]).toBe('ReaderEndPoint.Address');
   });
 });
 
@@ -82,7 +81,7 @@ describe('cache, cluster mode on', () => {
   test('the endpoint is the configuration endpoint and there is no reader endpoint', () => {
     expect(stack.resolve(pipeline.cacheEndpointAddress)['Fn::GetAtt'][1]).toBe('ConfigurationEndPoint.Address');
     expect(stack.resolve(pipeline.cacheEndpointPort)['Fn::GetAtt'][1]).toBe('ConfigurationEndPoint.Port');
-    expect(pipeline.cache.readerEndpointAddress).toBeUndefined();
+    expect(pipeline.cacheReaderEndpointAddress).toBeUndefined();
   });
 
   test('an output of the endpoint resolves to an attribute the resource type has', () => {

@@ -131,4 +131,10 @@ describe('database', () => {
     expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
+
+  // A gap the property tests found: the default maxAllocatedStorage (twice allocatedStorage) once went
+  // past RDS's 65536 GiB, which CloudFormation rejects at deploy time.
+  test('the default maxAllocatedStorage stays within 65536 GiB when allocatedStorage is over 32768', () => {
+    synth({ environmentSuffix: 'dev', database: { allocatedStorage: 40000 } }).template.hasResourceProperties('AWS::RDS::DBInstance', { AllocatedStorage: '40000', MaxAllocatedStorage: 65536 });
+  });
 });

@@ -6,6 +6,7 @@
  * the stack is destroyed the database's deletion protection is turned off, and afterwards the
  * retained resources (stream, key, secret, log groups, final snapshots) are deleted by
  * test/integ-helpers/cleanup-retained.sh; test/integ-cleanup.test.ts proves it deletes each of them.
+ * See docs/integration.md.
  * The case itself, its assertions and its hooks are in integ-helpers/suite.ts.
  */
 import { App } from 'aws-cdk-lib';

@@ -136,39 +136,78 @@ describe('default alarms, topic and dashboard', () => {
     expect(names.filter(n => /db-replica/.test(n))).toEqual([]);
   });
 
-  test('the dashboard is named with the suffix and shows every alarm', () => {
+  test('the dashboard is named with the suffix, graphs every watched metric and shows the status of every alarm', () => {
     const [[, dashboard]] = resourcesOf(template, 'AWS::CloudWatch::Dashboard');
     expect(dashboard.Properties.DashboardName).toBe('lgpd-pipeline-obs');
     const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
-    for (const metric of ['GetRecords.IteratorAgeMilliseconds', 'FreeStorageSpace', 'EngineCPUUtilization', 'ReplicationLag']) {
-      expect(body).toContain(metric);
+    for (const metric of ['GetRecords.IteratorAgeMilliseconds', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded',
+      'CPUUtilization', 'FreeStorageSpace', 'DatabaseConnections', 'EngineCPUUtilization', 'DatabaseMemoryUsagePercentage', 'Evictions', 'ReplicationLag']) {
+      expect(body).toContain(`\\"${metric}\\"`);
     }
+    // The alarm status widget lists each alarm by its logical id (the body joins their ARNs).
+    for (const [id] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) expect(body).toContain(`"${id}"`);
   });
 
-  test('metric methods return the metrics the alarms watch', () => {
-    expect(stack.resolve(pipeline.metricIteratorAge().toMetricConfig().metricStat?.metricName)).toBe('GetRecords.IteratorAgeMilliseconds');
-    expect(pipeline.metricDatabaseCpu().metricName).toBe('CPUUtilization');
-    expect(pipeline.metricDatabaseFreeStorage().statistic).toBe('Minimum');
-    expect(pipeline.metricDatabaseConnections().metricName).toBe('DatabaseConnections');
-    expect(pipeline.metricWriteThrottled().metricName).toBe('WriteProvisionedThroughputExceeded');
-    expect(pipeline.metricReadThrottled().metricName).toBe('ReadProvisionedThroughputExceeded');
-    expect(pipeline.metricCacheCpu().toMetricConfig().mathExpression?.expression).toBe('MAX([cpu0,cpu1])');
-    expect(pipeline.metricCacheEvictions().toMetricConfig().mathExpression?.expression).toBe('SUM([evictions0,evictions1])');
-    expect(Object.keys(pipeline.metricCacheEngineCpu().toMetricConfig().mathExpression!.usingMetrics)).toEqual(['engine0', 'engine1']);
-    expect(Object.keys(pipeline.metricCacheMemory().toMetricConfig().mathExpression!.usingMetrics)).toEqual(['memory0', 'memory1']);
-    expect(Object.keys(pipeline.metricCacheReplicationLag().toMetricConfig().mathExpression!.usingMetrics)).toEqual(['lag0', 'lag1']);
+  test('pipeline.metrics returns, under official CloudWatch names, exactly the metrics the alarms watch', () => {
+    const { stream, database, cache } = pipeline.metrics;
+    const watched = (slug: string) => JSON.stringify(stack.resolve(alarm(template, `lgpd-pipeline-obs-${slug}`)));
+    // A plain metric: the alarm's namespace, name, dimensions, statistic and period are the method's.
+    const plain = (m: ReturnType<typeof stream.metricGetRecordsIteratorAgeMilliseconds>) => ({
+      Namespace: m.namespace,
+      MetricName: m.metricName,
+      Statistic: m.statistic,
+      Period: m.period.toSeconds(),
+      Dimensions: Object.entries(m.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })),
+    });
+    expect(alarm(template, 'lgpd-pipeline-obs-stream-iterator-age')).toMatchObject(plain(stream.metricGetRecordsIteratorAgeMilliseconds()));
+    expect(alarm(template, 'lgpd-pipeline-obs-stream-write-throttled')).toMatchObject(plain(stream.metricWriteProvisionedThroughputExceeded()));
+    expect(alarm(template, 'lgpd-pipeline-obs-stream-read-throttled')).toMatchObject(plain(stream.metricReadProvisionedThroughputExceeded()));
+    expect(alarm(template, 'lgpd-pipeline-obs-db-cpu')).toMatchObject(plain(database.metricCPUUtilization()));
+    expect(alarm(template, 'lgpd-pipeline-obs-db-free-storage')).toMatchObject(plain(database.metricFreeStorageSpace()));
+    expect(alarm(template, 'lgpd-pipeline-obs-db-connections')).toMatchObject(plain(database.metricDatabaseConnections()));
+    // A cache aggregate: the alarm's expression and every per-node input are the method's.
+    const expression = (m: ReturnType<typeof cache.metricCPUUtilization>) => {
+      const config = m.toMetricConfig().mathExpression!;
+      return [config.expression, Object.entries(config.usingMetrics).map(([id, input]) => {
+        const stat = input.toMetricConfig().metricStat!;
+        return [id, stat.metricName, stat.statistic, stat.period.toSeconds(), stat.dimensions];
+      })];
+    };
+    const cacheAlarm = (slug: string) => {
+      const [math, ...inputs] = alarm(template, `lgpd-pipeline-obs-${slug}`).Metrics;
+      return [math.Expression, inputs.map((i: any) => [i.Id, i.MetricStat.Metric.MetricName, i.MetricStat.Stat, i.MetricStat.Period,
+        i.MetricStat.Metric.Dimensions.map((d: any) => ({ name: d.Name, value: d.Value }))])];
+    };
+    expect(cacheAlarm('cache-cpu')).toEqual(expression(cache.metricCPUUtilization()));
+    expect(cacheAlarm('cache-engine-cpu')).toEqual(expression(cache.metricEngineCPUUtilization()));
+    expect(cacheAlarm('cache-memory')).toEqual(expression(cache.metricDatabaseMemoryUsagePercentage()));
+    expect(cacheAlarm('cache-evictions')).toEqual(expression(cache.metricEvictions()));
+    expect(cacheAlarm('cache-replication-lag')).toEqual(expression(cache.metricReplicationLag()));
+    expect(watched('db-cpu')).toContain('lgpd-db-obs');
     expect(pipeline.alarmsOf(PipelineAlarm.DATABASE_CPU)).toHaveLength(1);
+  });
+
+  test('a metric option (period) given to pipeline.metrics changes that metric, and every input of a cache aggregate', () => {
+    const lag = pipeline.metrics.cache.metricReplicationLag({ period: Duration.minutes(5) }).toMetricConfig().mathExpression!;
+    expect(Object.values(lag.usingMetrics).map(m => m.toMetricConfig().metricStat!.period.toSeconds())).toEqual([300, 300]);
+    expect(pipeline.metrics.stream.metricGetRecordsIteratorAgeMilliseconds({ period: Duration.minutes(5) }).period.toSeconds()).toBe(300);
   });
 
   test('cdk-nag AwsSolutions and NIST 800-53 R5 find nothing in the monitoring resources', () => {
     const messages: string[] = [];
+    let monitoringResources = 0;
     for (const pack of [new AwsSolutionsChecks(), new NIST80053R5Checks()]) {
-      const report: any = pack.validateScope(stack);
-      for (const v of report?.violations ?? []) {
-        const where = JSON.stringify(v.violatingResources ?? v);
-        if (/Monitoring/.test(where)) messages.push(`${v.ruleName ?? v.rule}: ${where}`);
+      const report = pack.validateScope(stack);
+      expect(Array.isArray(report.violations)).toBe(true);
+      for (const v of report.violations) {
+        for (const r of v.violatingResources) {
+          if (r.constructPath?.includes('/Monitoring/')) messages.push(`${v.ruleName}: ${r.constructPath}`);
+        }
       }
     }
+    // The packs looked at something: the topic, its policy, 11 alarms and the dashboard are in the stack.
+    monitoringResources = stack.node.findAll().filter(c => c.node.path.includes('/Monitoring/') && (c as any).cfnResourceType).length;
+    expect(monitoringResources).toBe(14);
     expect(messages).toEqual([]);
   });
 });
@@ -293,21 +332,6 @@ describe('switches and cluster mode', () => {
     expect(cpu[0].Metrics[1].MetricStat.Metric.Dimensions).toEqual([{ Name: 'CacheClusterId', Value: 'lgpd-cache-big-0001-001' }]);
     expect(cpu[1].Metrics[2].MetricStat.Metric.Dimensions).toEqual([{ Name: 'CacheClusterId', Value: 'lgpd-cache-big-0004-003' }]);
     expect(pipeline.alarmsOf(PipelineAlarm.CACHE_CPU)).toHaveLength(2);
-    expect(Object.keys(pipeline.metricCacheCpu().toMetricConfig().mathExpression!.usingMetrics)).toHaveLength(12);
-  });
-
-  test('fails when a topic is given and createAlarmTopic is true', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S', { env: { region: 'sa-east-1' } });
-    const topic = new sns.Topic(stack, 'T');
-    expect(() => new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'x', monitoring: { alarmTopic: topic, createAlarmTopic: true } }))
-      .toThrow(/invalid monitoring.createAlarmTopic: got true; must be left unset when you give monitoring.alarmTopic/);
-  });
-
-  test('fails when a percentage threshold is out of range', () => {
-    expect(() => build({ environmentSuffix: 'x', monitoring: { databaseCpuPercentThreshold: 120 } }))
-      .toThrow(/invalid monitoring.databaseCpuPercentThreshold: got 120; must be a percentage/);
-    expect(() => build({ environmentSuffix: 'x', monitoring: { cacheEvictionsThreshold: 0 } }))
-      .toThrow(/invalid monitoring.cacheEvictionsThreshold: got 0/);
+    expect(Object.keys(pipeline.metrics.cache.metricCPUUtilization().toMetricConfig().mathExpression!.usingMetrics)).toHaveLength(12);
   });
 });

@@ -66,7 +66,15 @@ describe('names and tags', () => {
     expect(new Set([...namesA, ...namesB]).size).toBe(namesA.length + namesB.length);
   });
 
-  test('two pipelines with different suffixes in one stack', () => {
+  test('a suffix at the length limit (29 characters) fits every physical name', () => {
+    const suffix = 'a'.repeat(29);
+    const names = physicalNames(synth({ environmentSuffix: suffix }).template);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect(name).toContain(suffix);
+    expect(names.find(n => n.startsWith('AWS::ElastiCache::ReplicationGroup'))).toBe(`AWS::ElastiCache::ReplicationGroup lgpd-cache-${suffix}`);
+  });
+
+  test('two pipelines with different suffixes in one stack share no physical name', () => {
     const app = new App();
     const s = new Stack(app, 'S', { env: { region: 'sa-east-1' } });
     new LgpdDataPipeline(s, 'Blue', { environmentSuffix: 'blue' });
@@ -124,7 +132,6 @@ describe('bring your own', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.resourceCountIs('AWS::KMS::Alias', 0);
     expect(pipeline.vpc).toBe(vpc);
-    expect(pipeline.network).toBeUndefined();
     const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('SharedKey'), 'Arn'] };
     template.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS', KeyId: keyArn } });
     template.hasResourceProperties('AWS::RDS::DBInstance', { KmsKeyId: keyArn });
@@ -133,7 +140,7 @@ describe('bring your own', () => {
     for (const id of subnets) expect(id).toMatch(/AppSubnet/);
   });
 
-  test('an imported VPC and key work', () => {
+  test('an imported VPC and key: the cache subnet group uses the imported isolated subnets', () => {
     const app = new App();
     const stack = new Stack(app, 'Imported', { env: { region: 'sa-east-1' } });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
@@ -148,13 +155,13 @@ describe('bring your own', () => {
 });
 
 describe('connections and grants', () => {
-  test('allowFrom opens only the database and cache ports, only to the client', () => {
+  test('allowFrom opens only the database and cache ports and the endpoints\' 443, only to the client', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc: pipeline.vpc });
     pipeline.allowFrom(client);
     const template = Template.fromStack(stack);
     const ingress = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
-    expect(ingress.map(r => r.FromPort).sort()).toEqual([5433, 6380]);
+    expect(ingress.map(r => r.FromPort).sort()).toEqual([443, 5433, 6380]);
     for (const rule of ingress) {
       expect(rule.ToPort).toBe(rule.FromPort);
       expect(rule.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^Client/);
@@ -162,11 +169,12 @@ describe('connections and grants', () => {
     }
   });
 
-  test('connections on each part allow their own default port', () => {
+  test('database.connections (the RDS L2\'s) opens the instance\'s endpoint port, and only that', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc: pipeline.vpc });
-    pipeline.transactionDatabase.connections.allowDefaultPortFrom(client);
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5433, ToPort: 5433 });
+    pipeline.database.connections.allowDefaultPortFrom(client);
+    const port = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineDatabase'), 'Endpoint.Port'] };
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: port, ToPort: port });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
   });
 

@@ -22,6 +22,17 @@ export function synth(props: LgpdDataPipelineProps, stackProps?: StackProps): Sy
   return { stack, pipeline, template: Template.fromStack(stack) };
 }
 
+/**
+ * Synthesizes one pipeline (suffix `dev` unless given) whose props are built from its stack, for
+ * parameters and brought resources, in an app with the given context.
+ */
+export function synthWith(props: (stack: Stack) => Partial<LgpdDataPipelineProps>, context?: Record<string, unknown>): Synthesized {
+  const app = new App({ context });
+  const stack = new Stack(app, 'Test', { env: { region: 'sa-east-1' } });
+  const pipeline = new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev', ...props(stack) });
+  return { stack, pipeline, template: Template.fromStack(stack) };
+}
+
 /** The resources of a type, as [logicalId, resource] pairs. */
 export function resourcesOf(template: Template, type: string): Array<[string, any]> {
   return Object.entries(template.findResources(type));

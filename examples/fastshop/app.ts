@@ -53,7 +53,7 @@ export class FastShopStack extends Stack {
     }
 
     new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
-    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.databaseEndpointAddress });
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.database.dbInstanceEndpointAddress });
     new CfnOutput(this, 'CacheEndpoint', { value: this.pipeline.cacheEndpointAddress });
     new CfnOutput(this, 'CachePort', { value: this.pipeline.cacheEndpointPort });
   }

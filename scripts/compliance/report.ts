@@ -13,8 +13,8 @@ import * as path from 'path';
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { buildVariant, VARIANT_NAMES } from './variants';
 import { LgpdChecks } from '../../src';
+import { buildVariant, VARIANT_NAMES } from '../../test/fixtures/variants';
 
 interface Row { ruleId: string; resource: string; compliance: string; level: string; reason: string; info: string }
 

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_SECURITY_GROUP_HANDLER } from './default-security-group-handler';
+import { encryptedLogGroup } from './log-group';
 import { acknowledge, acknowledgeCheckov } from '../compliance/private/acknowledge';
 
 /**
@@ -19,11 +20,15 @@ export const RESTRICTION_TYPE = 'Custom::VpcRestrictDefaultSG';
 export const HANDLER_RUNTIME = 'nodejs24.x';
 
 export interface DefaultSecurityGroupRestrictionProps {
+  /** The VPC whose default security group is closed. */
   readonly vpc: ec2.Vpc;
-  /** The function's name, or undefined for a generated one. */
-  readonly functionName?: string;
+  /** The function's name; its log group is `/aws/lambda/<name>`. */
+  readonly functionName: string;
+  /** The key that encrypts the function's log group. */
   readonly encryptionKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
+  /** How long the function's logs are kept; the pipeline default when undefined. */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the log group when it leaves the stack. */
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -43,8 +48,8 @@ export class DefaultSecurityGroupRestriction extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: props.functionName ? `/aws/lambda/${props.functionName}` : undefined,
+    this.logGroup = encryptedLogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
       encryptionKey: props.encryptionKey,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,

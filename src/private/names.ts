@@ -2,8 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import { fail } from './validation';
 
 /**
- * Physical names of everything the pipeline creates. Each carries the environment suffix, and the
- * suffix limit is derived from the tightest service limit so every derived name fits.
+ * Every physical name the pipeline uses, derived from one environment suffix, in one place. The suffix
+ * limit is derived from the tightest service limit so that every derived name fits.
  */
 export const NAME_LIMITS = {
   /** ElastiCache replication group id: 1-40 characters, the tightest limit. */
@@ -14,6 +14,7 @@ export const NAME_LIMITS = {
   streamName: 128,
 } as const;
 
+const PREFIX = 'lgpd-pipeline';
 const CACHE_PREFIX = 'lgpd-cache-';
 
 /** The longest suffix such that every derived name fits its service's limit. */
@@ -21,6 +22,7 @@ export const MAX_SUFFIX_LENGTH = NAME_LIMITS.replicationGroupId - CACHE_PREFIX.l
 
 const SUFFIX_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** Fails unless `suffix` is a literal that fits every name derived from it. */
 export function validateSuffix(suffix: string): void {
   if (Token.isUnresolved(suffix)) {
     fail('environmentSuffix', suffix, 'must be a literal string: it is part of physical names that are validated at synth time');
@@ -32,29 +34,61 @@ export function validateSuffix(suffix: string): void {
   }
 }
 
-/** Every physical name the pipeline uses, derived from one suffix. */
+/** Every physical name of one pipeline. */
 export class PipelineNames {
+  /** @param suffix the environment suffix, already validated */
   constructor(public readonly suffix: string) {}
-  get vpc() { return `lgpd-pipeline-${this.suffix}`; }
-  get keyAlias() { return `alias/lgpd-pipeline-${this.suffix}`; }
-  get flowLogGroup() { return `/lgpd-pipeline/${this.suffix}/vpc-flow-logs`; }
+
+  // Network
+  get vpc() { return `${PREFIX}-${this.suffix}`; }
+  get flowLogGroup() { return `/${PREFIX}/${this.suffix}/vpc-flow-logs`; }
+  /** The function that closes the default security group; Lambda writes its logs to `/aws/lambda/<name>`. */
+  get defaultSecurityGroupFunction() { return `${this.vpc}-default-sg`; }
+  get endpointSecurityGroup() { return `lgpd-endpoints-${this.suffix}`; }
+
+  // Key and stream
+  get keyAlias() { return `alias/${PREFIX}-${this.suffix}`; }
   get stream() { return `lgpd-transactions-${this.suffix}`; }
+
+  // Database
   get dbInstance() { return `lgpd-db-${this.suffix}`; }
   get dbSubnetGroup() { return `lgpd-db-subnets-${this.suffix}`; }
   get dbParameterGroup() { return `lgpd-db-params-${this.suffix}`; }
   get dbSecurityGroup() { return `lgpd-db-${this.suffix}`; }
+  /** RDS exports a log type to this group, named after the instance (not a name we choose). */
+  dbLogGroup(kind: string) { return `/aws/rds/instance/${this.dbInstance}/${kind}`; }
+
+  // Cache
   get replicationGroup() { return `${CACHE_PREFIX}${this.suffix}`; }
   get cacheSubnetGroup() { return `lgpd-cache-subnets-${this.suffix}`; }
   get cacheSecurityGroup() { return `lgpd-cache-${this.suffix}`; }
-  get cacheAuthSecret() { return `lgpd-pipeline/${this.suffix}/cache-auth-token`; }
+  get cacheAuthSecret() { return `${PREFIX}/${this.suffix}/cache-auth-token`; }
   /**
    * ElastiCache delivers its logs as vended logs, adding each destination log group to the account's one
    * CloudWatch Logs resource policy, which is capped at 5,120 characters; groups under `/aws/vendedlogs/`
    * share one entry, so any number of suffixes fit (docs/first-deploy.md, vended logs).
    */
-  get cacheLogGroupPrefix() { return `/aws/vendedlogs/lgpd-pipeline/${this.suffix}/cache`; }
-  cacheLogGroup(kind: string) { return `${this.cacheLogGroupPrefix}/${kind}`; }
-  dbLogGroup(kind: string) { return `/aws/rds/instance/${this.dbInstance}/${kind}`; }
-  get alarmTopic() { return `lgpd-pipeline-alarms-${this.suffix}`; }
-  get dashboard() { return `lgpd-pipeline-${this.suffix}`; }
+  cacheLogGroup(kind: string) { return `/aws/vendedlogs/${PREFIX}/${this.suffix}/cache/${kind}`; }
+
+  // Monitoring
+  get alarmTopic() { return `${PREFIX}-alarms-${this.suffix}`; }
+  alarm(slug: string) { return `${PREFIX}-${this.suffix}-${slug}`; }
+  get dashboard() { return `${PREFIX}-${this.suffix}`; }
+}
+
+/**
+ * The member cluster ids ElastiCache gives the nodes of a replication group, which its node metrics
+ * carry: `<id>-001`.. with cluster mode off, `<id>-0001-001`.. with cluster mode on (node groups set).
+ */
+export function cacheNodeIds(replicationGroupId: string, nodeGroups: number | undefined, nodesPerGroup: number): string[] {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  const ids: string[] = [];
+  if (nodeGroups === undefined) {
+    for (let n = 1; n <= nodesPerGroup; n++) ids.push(`${replicationGroupId}-${pad(n, 3)}`);
+  } else {
+    for (let g = 1; g <= nodeGroups; g++) {
+      for (let n = 1; n <= nodesPerGroup; n++) ids.push(`${replicationGroupId}-${pad(g, 4)}-${pad(n, 3)}`);
+    }
+  }
+  return ids;
 }

@@ -6,7 +6,7 @@ import { LgpdChecks, LgpdDataPipeline } from '../../src';
 
 /**
  * The acknowledgements the library makes, as `<rule id> @ <path below the pipeline>`. Each is scoped to
- * the one construct that makes the resource and listed with its reason in README (Compliance). Adding
+ * the one construct that makes the resource and listed with its reason in docs/compliance.md. Adding
  * one is a decision a reviewer sees here; removing one makes its pack fail below.
  */
 const IAM4_RDS_MONITORING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]';

@@ -5,6 +5,7 @@
  */
 import { ExpectedResult, IApiCall, IDeployAssert, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PipelineCaseStack, testRecord } from './cases';
 import { acknowledgeCheckov } from '../../src/compliance/private/acknowledge';
 
@@ -62,7 +63,7 @@ export function addPipelineAssertions(integ: IntegTest, stack: PipelineCaseStack
 
   // The cache: automatic failover, Multi-AZ, both encryptions, the pipeline key.
   expectAttributes(assertions, 'ElastiCache', 'describeReplicationGroups',
-    { ReplicationGroupId: pipeline.cache.replicationGroupId }, 'ReplicationGroups.0', {
+    { ReplicationGroupId: pipeline.cacheReplicationGroup.ref }, 'ReplicationGroups.0', {
       AutomaticFailover: ExpectedResult.exact('enabled'),
       MultiAZ: ExpectedResult.exact('enabled'),
       AtRestEncryptionEnabled: ExpectedResult.exact(true),
@@ -132,6 +133,7 @@ export function addPipelineAssertions(integ: IntegTest, stack: PipelineCaseStack
 
   // The VPC's default security group is closed: no ingress, no egress rule.
   if (expected.ownsVpc) {
+    if (!(pipeline.vpc instanceof ec2.Vpc)) throw new Error(`${stack.stackName}: expected the pipeline to have made its VPC`);
     assertions.awsApiCall('EC2', 'describeSecurityGroups', { GroupIds: [pipeline.vpc.vpcDefaultSecurityGroup] })
       .expect(ExpectedResult.objectLike({ SecurityGroups: [Match.objectLike({ IpPermissions: [], IpPermissionsEgress: [] })] }));
   }

@@ -138,7 +138,7 @@ export class PipelineCaseStack extends Stack {
     this.pipeline.alarmTopic!.addSubscription(new subscriptions.SqsSubscription(this.alarmInbox));
 
     new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
-    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.databaseEndpointAddress });
+    new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.database.dbInstanceEndpointAddress });
     new CfnOutput(this, 'CacheEndpoint', { value: this.pipeline.cacheEndpointAddress });
   }
 }

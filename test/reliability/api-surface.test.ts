@@ -11,40 +11,49 @@ import * as api from '../../src';
 /** Every name the module exports, sorted. Adding an export means adding it here. */
 const EXPORTED_NAMES = [
   'CacheEngineVersion',
+  'CacheMetrics',
   'CacheNodeType',
+  'ClientEndpoints',
   'DATA_CLASSIFICATION_TAG',
+  'DatabaseMetrics',
   'ENVIRONMENT_SUFFIX_TAG',
   'LgpdChecks',
   'LgpdDataPipeline',
-  'MAX_SHARDS',
   'PipelineAlarm',
-  'PipelineKey',
-  'PipelineMonitoring',
-  'PipelineNetwork',
-  'RedisReplicationGroup',
-  'TransactionDatabase',
-  'TransactionStream',
+  'PipelineMetrics',
+  'StreamMetrics',
 ];
 
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
-  LgpdDataPipeline: { methods: ['allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'] },
+  LgpdDataPipeline: {
+    methods: ['alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'],
+    statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS'],
+  },
   CacheNodeType: {
     methods: ['toString'],
     statics: ['of', 'BURSTABLE4_GRAVITON_MICRO', 'BURSTABLE4_GRAVITON_SMALL', 'BURSTABLE4_GRAVITON_MEDIUM', 'STANDARD7_GRAVITON_LARGE', 'STANDARD7_GRAVITON_XLARGE', 'STANDARD7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_LARGE', 'MEMORY7_GRAVITON_XLARGE', 'MEMORY7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_XLARGE4'],
   },
   CacheEngineVersion: { statics: ['redis', 'valkey', 'REDIS_6_2', 'REDIS_7_0', 'REDIS_7_1', 'VALKEY_7_2', 'VALKEY_8_0', 'VALKEY_8_1'] },
-  RedisReplicationGroup: { methods: ['grantAuthTokenRead', 'replicationGroupArn'] },
-  TransactionDatabase: { methods: ['grantConnect', 'grantSecretRead'], statics: ['LOG_EXPORTS'] },
-  TransactionStream: { methods: ['grantRead', 'grantWrite'] },
-  PipelineNetwork: { statics: ['DATA_SUBNETS'] },
+  StreamMetrics: { methods: ['metricGetRecordsIteratorAgeMilliseconds', 'metricWriteProvisionedThroughputExceeded', 'metricReadProvisionedThroughputExceeded'] },
+  DatabaseMetrics: { methods: ['metricCPUUtilization', 'metricFreeStorageSpace', 'metricDatabaseConnections'] },
+  CacheMetrics: { methods: ['metricCPUUtilization', 'metricEngineCPUUtilization', 'metricDatabaseMemoryUsagePercentage', 'metricEvictions', 'metricReplicationLag'] },
 };
+
+/**
+ * The public properties of the facade, exactly: each resource the pipeline creates is exposed once
+ * (a second name for the same resource is a failure here, as a removed one is).
+ */
+const FACADE_PROPERTIES = [
+  'alarmTopic?', 'alarms', 'cacheAuthSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
+  'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'dashboard?', 'database', 'databaseSecret', 'encryptionKey',
+  'environmentSuffix', 'metrics', 'stream', 'vpc',
+];
 
 /** Values users may have written into their own code or tags. */
 const CONSTANTS = {
   DATA_CLASSIFICATION_TAG: 'lgpd:data-classification',
   ENVIRONMENT_SUFFIX_TAG: 'lgpd:environment-suffix',
-  MAX_SHARDS: 200,
 };
 
 /**
@@ -56,7 +65,8 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     file: 'src/lgpd-data-pipeline.ts',
     members: [
       'environmentSuffix', 'azCount?', 'streamMode?', 'shardCount?', 'streamRetention?', 'cacheNodeType?', 'cacheEngineVersion?',
-      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'encryptionKey?',
+      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'clientSubnets?',
+      'clientEndpoints?', 'encryptionKey?',
       'allowedRegions?', 'dataClassification?', 'logRetention?', 'monitoring?',
     ],
   },
@@ -64,7 +74,31 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     file: 'src/database.ts',
     members: ['instanceType?', 'engineVersion?', 'allocatedStorage?', 'maxAllocatedStorage?', 'multiAz?', 'backupRetention?', 'port?', 'databaseName?', 'masterUsername?'],
   },
+  MonitoringOptions: {
+    file: 'src/monitoring/alarms.ts',
+    members: [
+      'enableAlarms?', 'disabledAlarms?', 'alarmTopic?', 'createAlarmTopic?', 'dashboard?', 'streamIteratorAgeThreshold?',
+      'streamThrottledPercentThreshold?', 'databaseCpuPercentThreshold?', 'databaseFreeStorageThreshold?', 'databaseConnectionsThreshold?',
+      'cacheCpuPercentThreshold?', 'cacheEngineCpuPercentThreshold?', 'cacheMemoryPercentThreshold?', 'cacheEvictionsThreshold?',
+      'cacheReplicationLagThreshold?',
+    ],
+  },
+  PipelineMetricsProps: {
+    file: 'src/monitoring/metrics.ts',
+    members: ['streamName', 'databaseInstanceIdentifier', 'cacheReplicationGroupId', 'cacheNodeGroups?', 'cacheNodesPerGroup?'],
+  },
 };
+
+/** The public instance properties a class declares itself, from the source. */
+function publicProperties(file: string, name: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf-8'), ts.ScriptTarget.Latest);
+  const found = source.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === name);
+  if (!found) throw new Error(`class ${name} not found in ${file}`);
+  const isPublic = (m: ts.ClassElement) => !(ts.getModifiers(m as ts.PropertyDeclaration) ?? [])
+    .some(mod => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(mod.kind));
+  return found.members.filter(ts.isPropertyDeclaration).filter(isPublic)
+    .map(m => `${m.name.getText(source)}${m.questionToken ? '?' : ''}`).sort();
+}
 
 /** The members an interface declares itself, from the source (a syntax walk: no type checking, fast). */
 function declaredMembers(file: string, name: string): string[] {
@@ -93,6 +127,10 @@ describe('API surface', () => {
     expect(members.filter(m => !declared.includes(m))).toEqual([]);
     // Added and required (an added optional member is fine; add it to the list to pin it):
     expect(declared.filter(m => !members.includes(m) && !m.endsWith('?'))).toEqual([]);
+  });
+
+  test('the pipeline exposes each resource once: its public properties are exactly the pinned ones', () => {
+    expect(publicProperties('src/lgpd-data-pipeline.ts', 'LgpdDataPipeline')).toEqual(FACADE_PROPERTIES);
   });
 
   test('exported constants keep their values', () => {

@@ -2,6 +2,9 @@
  * Bad input gets a clear error at synth: a table of invalid configurations. Each must throw (at
  * construction or at synth) a message that names the prop, echoes the value and says what is
  * allowed, and none may leave a template in the cloud assembly.
+ *
+ * The project's one validation suite: every prop check is a row here (valid boundaries are tested
+ * with the concern they belong to).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,6 +12,7 @@ import * as path from 'path';
 import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps } from '../../src';
 
 const SA_EAST_1: StackProps = { env: { region: 'sa-east-1' } };
@@ -224,11 +228,60 @@ const INVALID_CASES: InvalidCase[] = [
     })),
   },
   {
+    when: 'the clients would run in public subnets',
+    prop: 'clientSubnets',
+    got: '"public subnets"',
+    allowed: /^clients must run in private or isolated subnets, reaching AWS through VPC endpoints$/,
+    build: pipeline({ clientSubnets: { subnetType: ec2.SubnetType.PUBLIC } }),
+  },
+  {
     when: 'a brought VPC has data subnets in one AZ only',
     prop: 'vpc',
     got: '"1 availability zone(s)"',
     allowed: /^the cache subnets must span at least two availability zones for Multi-AZ failover$/,
     build: pipelineWith(stack => ({ vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['sa-east-1a'], isolatedSubnetIds: ['subnet-1'] }) })),
+  },
+
+  // ---- cache size -----------------------------------------------------------------------------------
+  {
+    // Past the default quota of 90 nodes per cluster, the per-node alarms would also push the stack past
+    // CloudFormation's 500 resources or 1 MB (a gap the property tests found). Alarms off: the check
+    // comes before them.
+    when: 'the cache has more than 90 nodes (cacheNodeGroups x cacheNodesPerGroup)',
+    prop: 'cacheNodeGroups',
+    got: '40',
+    allowed: /^must keep cacheNodeGroups x cacheNodesPerGroup \(40 x 3 = 120\) at most 90 nodes, the default ElastiCache quota of nodes per cluster$/,
+    build: pipeline({ cacheNodeGroups: 40, cacheNodesPerGroup: 3, monitoring: { enableAlarms: false } }),
+  },
+
+  // ---- monitoring -----------------------------------------------------------------------------------
+  {
+    when: 'a topic is given and createAlarmTopic is true (conflicting options)',
+    prop: 'monitoring.createAlarmTopic',
+    got: 'true',
+    allowed: /^must be left unset when you give monitoring.alarmTopic \(the alarms go to your topic\)$/,
+    build: pipelineWith(stack => ({ monitoring: { alarmTopic: new sns.Topic(stack, 'Ops'), createAlarmTopic: true } })),
+  },
+  {
+    when: 'a percentage threshold is above 100',
+    prop: 'monitoring.databaseCpuPercentThreshold',
+    got: '120',
+    allowed: /^must be a percentage greater than 0 and at most 100$/,
+    build: pipeline({ monitoring: { databaseCpuPercentThreshold: 120 } }),
+  },
+  {
+    when: 'a percentage threshold is 0',
+    prop: 'monitoring.cacheMemoryPercentThreshold',
+    got: '0',
+    allowed: /^must be a percentage greater than 0 and at most 100$/,
+    build: pipeline({ monitoring: { cacheMemoryPercentThreshold: 0 } }),
+  },
+  {
+    when: 'the evictions threshold is 0',
+    prop: 'monitoring.cacheEvictionsThreshold',
+    got: '0',
+    allowed: /^must be an integer from 1 to \d+$/,
+    build: pipeline({ monitoring: { cacheEvictionsThreshold: 0 } }),
   },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * Every rule of {@link LgpdChecks}, one file each. Loaded by `LgpdChecks` when it is constructed, not when
  * the library is imported: the rules load aws-cdk-lib's S3 and DynamoDB modules, which an app that
- * only builds a pipeline should not pay for at every synth (README, Performance).
+ * only builds a pipeline should not pay for at every synth (docs/performance.md).
  */
 export { default as AlarmActionDeliverable } from './cloudwatch/AlarmActionDeliverable';
 export { default as PersonalDataStoreAlarmed } from './cloudwatch/PersonalDataStoreAlarmed';
