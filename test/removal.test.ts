@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { buildVariant, VARIANT_NAMES } from './fixtures/variants';
 import { bringYourOwnCaseStacks, defaultCaseStack, productionCaseStack } from './integ-helpers/cases';
 import { buildFastShopApp } from '../examples/fastshop/app';
-import { buildVariant, VARIANT_NAMES } from './fixtures/variants';
 
 /** `<template> <logical id> (<type>)` for every resource with a plain Retain deletion policy. */
 function plainRetains(name: string, template: any): string[] {

@@ -249,7 +249,10 @@ describe.each([
   const topicArn = stack.ref(stack.logicalId('AWS::SNS::Topic'));
   const queuePolicy = stack.properties(stack.logicalId('AWS::SQS::QueuePolicy')).PolicyDocument;
   const deliver = (sourceArn: string) => decide({
-    principal: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: stack.getAtt(queue, 'Arn'), resourcePolicy: queuePolicy,
+    principal: 'sns.amazonaws.com',
+    action: 'sqs:SendMessage',
+    resource: stack.getAtt(queue, 'Arn'),
+    resourcePolicy: queuePolicy,
     context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': TEST_ACCOUNT, 'aws:SecureTransport': 'true' },
   });
 
