@@ -294,7 +294,9 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       // Without it CloudFormation replaces the group when NumNodeGroups changes; with it, it reshards online.
       this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
     }
-    subnetGroup.applyRemovalPolicy(props.removal.keep);
+    // The subnet group holds neither data nor evidence: no kept deletion policy, so it goes with the stack
+    // and with a failed create (RemovalRules.configuration is undefined unless destroyable).
+    if (props.removal.configuration) subnetGroup.applyRemovalPolicy(props.removal.configuration);
 
     this.replicationGroupId = this.replicationGroup.ref;
     if (this.clusterMode) {

@@ -28,7 +28,11 @@ export interface DatabaseOptions {
   /**
    * The PostgreSQL version. Minor upgrades are applied automatically in the maintenance window.
    *
-   * @default rds.PostgresEngineVersion.VER_17_7
+   * The default names the major version only, so a new environment is created with the minor version
+   * RDS offers that day: a pinned minor stops being creatable once RDS retires it. A pinned minor
+   * (`VER_17_9`) is kept as given.
+   *
+   * @default rds.PostgresEngineVersion.VER_17
    */
   readonly engineVersion?: rds.PostgresEngineVersion;
 
@@ -159,7 +163,8 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
     }
     this.port = props.port ?? DEFAULT_DATABASE_PORT;
     const destroyable = props.removal.destroyable;
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_7 });
+    const engineVersion = props.engineVersion ?? rds.PostgresEngineVersion.VER_17;
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: engineVersion });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -188,6 +193,16 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
       retention: props.logRetention,
       removalPolicy: props.removal.keep,
     }));
+
+    // The enhanced-monitoring role is made here rather than by DatabaseInstance, so that its trust policy
+    // admits RDS only on behalf of this account (confused deputy; RDS sends aws:SourceAccount).
+    const monitoringRole = new iam.Role(this, 'MonitoringRole', {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+      description: `Enhanced monitoring of ${names.dbInstance}`,
+    });
 
     this.instance = new rds.DatabaseInstance(this, 'Resource', {
       engine,
@@ -222,12 +237,19 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: props.encryptionKey,
       monitoringInterval: Duration.seconds(60),
+      monitoringRole,
       cloudwatchLogsExports: PipelineDatabase.LOG_EXPORTS,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       autoMinorVersionUpgrade: true,
       deletionProtection: !destroyable,
       removalPolicy: props.removal.snapshot,
     });
+    // cfn-lint's W3691 flags "17" because the script that builds its data from RDS's DescribeDBEngineVersions
+    // adds the major of every deprecated PostgreSQL minor (17.1) to the deprecated list; RDS still creates
+    // "17" with its current default minor. Acknowledged for a major-only version only (docs/first-deploy.md).
+    if (!Token.isUnresolved(engineVersion.postgresFullVersion) && /^\d+$/.test(engineVersion.postgresFullVersion)) {
+      (this.instance.node.defaultChild as rds.CfnDBInstance).addMetadata('cfn-lint', { config: { ignore_checks: ['W3691'] } });
+    }
     // Only the DB instance resource waits for its log groups, not its monitoring role (deploy critical path).
     for (const logGroup of logGroups) (this.instance.node.defaultChild as rds.CfnDBInstance).node.addDependency(logGroup);
 
@@ -246,11 +268,8 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
     });
 
     // cdk-nag acknowledgements, each on the one construct it concerns (listed in docs/compliance.md).
-    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
-    if (monitoringRole) {
-      acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-        'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for the enhanced-monitoring role: it only lets RDS write OS metrics to the RDSOSMetrics log group. A customer policy cannot name the log stream (the instance resource id) without a circular dependency, so it would need a wildcard instead.');
-    }
+    acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for the enhanced-monitoring role: it only lets RDS write OS metrics to the RDSOSMetrics log group. A customer policy cannot name the log stream (the instance resource id) without a circular dependency, so it would need a wildcard instead.');
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
       acknowledge(this.instance, `${pack}-RDSInBackupPlan`,
         'The instance has RDS automated backups with point-in-time recovery (7 days by default, up to 35), encrypted with the pipeline key, and copies tags to snapshots; an AWS Backup plan is an account-level choice (often an AWS Organizations backup policy) that a user adds on top.');

@@ -108,7 +108,7 @@ export interface LgpdDataPipelineProps {
   /**
    * PostgreSQL options.
    *
-   * @default - t4g.medium, PostgreSQL 17.7, 20 GiB autoscaling to 100 GiB, Multi-AZ, 7 days of backups
+   * @default - t4g.medium, PostgreSQL 17 (the minor RDS offers at creation, upgraded automatically), 20 GiB autoscaling to 100 GiB, Multi-AZ, 7 days of backups
    */
   readonly database?: DatabaseOptions;
 
@@ -116,8 +116,11 @@ export interface LgpdDataPipelineProps {
    * What happens to stored data when the pipeline leaves the stack. `RemovalPolicy.DESTROY` makes
    * the whole pipeline destroyable: nothing retained, no deletion protection (test environments).
    *
-   * @default - data is kept: the stream, key, secrets and log groups are retained, the database and
-   * the cache leave a final snapshot, and the database has deletion protection
+   * `RETAIN` (or `RETAIN_ON_UPDATE_OR_DELETE`) keeps the database and the cache whole instead of as a
+   * snapshot. Kept resources are never kept when the create that made them rolls back.
+   *
+   * @default - data is kept: the stream, key, secrets and log groups are retained on update and delete,
+   * the database and the cache leave a final snapshot, and the database has deletion protection
    */
   readonly removalPolicy?: RemovalPolicy;
 

@@ -84,8 +84,11 @@ export class PipelineNetwork extends Construct {
     // The flow log role gets its permissions from a customer-managed policy, not from the inline policy
     // aws-cdk-lib would add (HIPAA/NIST/PCI IAMNoInlinePolicy): the role handed to the flow log is the
     // immutable view of it, so nothing is added inline.
+    // Only for flow logs of this account (confused deputy): VPC Flow Logs sends aws:SourceAccount.
     const flowLogRole = new iam.Role(this, 'FlowLogRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: `Delivers the flow logs of ${names.vpc} to ${names.flowLogGroup}`,
     });
     flowLogRole.addManagedPolicy(new iam.ManagedPolicy(this, 'FlowLogPolicy', {

@@ -4,9 +4,14 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance/private/acknowledge';
+import { grantKeyViaService } from './private/grants';
 import { MAX_SHARDS } from './private/limits';
 import { RemovalRules } from './private/removal';
 import { checkHours, checkInt, fail } from './private/validation';
+
+/** What a consumer needs on the stream (aws-cdk-lib's Stream.grantRead, without its key grant). */
+const READ_ACTIONS = ['kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards',
+  'kinesis:SubscribeToShard', 'kinesis:DescribeStream', 'kinesis:ListStreams', 'kinesis:DescribeStreamConsumer'];
 
 /** Properties of {@link PipelineStream}. */
 export interface PipelineStreamProps {
@@ -63,16 +68,19 @@ export class PipelineStream extends Construct {
 
   /**
    * Grants putting records, including the one key permission a producer needs (`kms:GenerateDataKey`),
-   * without the `kms:ReEncrypt*` and `kms:GenerateDataKey*` wildcards of the generic key grant.
+   * without the `kms:ReEncrypt*` and `kms:GenerateDataKey*` wildcards of the generic key grant, and
+   * only through Kinesis (`kms:ViaService`).
    */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     const grant = this.stream.grant(grantee, 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords');
-    this.key.grant(grantee, 'kms:GenerateDataKey');
+    grantKeyViaService(grantee, this.key, 'kinesis', 'kms:GenerateDataKey');
     return grant;
   }
 
-  /** Grants reading records, including the key's decrypt permission. */
+  /** Grants reading records, including decrypting them with the key through Kinesis only (`kms:ViaService`). */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.stream.grantRead(grantee);
+    const grant = this.stream.grant(grantee, ...READ_ACTIONS);
+    grantKeyViaService(grantee, this.key, 'kinesis', 'kms:Decrypt');
+    return grant;
   }
 }

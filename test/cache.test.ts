@@ -44,9 +44,16 @@ describe('cache, cluster mode off (default)', () => {
     for (const id of subnets) expect(id).toMatch(/DataSubnet/);
   });
 
-  test('slow and engine logs go to encrypted log groups', () => {
-    expect(rg.Properties.LogDeliveryConfigurations.map((c: any) => c.LogType)).toEqual(['slow-log', 'engine-log']);
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/lgpd-pipeline/dev/cache/slow-log', KmsKeyId: KEY_ARN });
+  test('slow and engine logs go to encrypted log groups of the stack, under /aws/vendedlogs/ and named with the suffix', () => {
+    const configs = rg.Properties.LogDeliveryConfigurations;
+    expect(configs.map((c: any) => c.LogType)).toEqual(['slow-log', 'engine-log']);
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    for (const config of configs) {
+      // ElastiCache delivers to the log group a Ref names (a Ref to a log group is its name): one this stack creates, encrypted.
+      const group = groups[config.DestinationDetails.CloudWatchLogsDetails.LogGroup.Ref];
+      expect(group?.Properties.LogGroupName).toBe(`/aws/vendedlogs/lgpd-pipeline/dev/cache/${config.LogType}`);
+      expect(group?.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PipelineKey/), 'Arn'] });
+    }
   });
 
   test('the endpoint is the primary endpoint, and a reader endpoint exists (the seed read an attribute that does not exist)', () => {

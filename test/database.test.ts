@@ -10,14 +10,30 @@ describe('database', () => {
   const { template } = synth({ environmentSuffix: 'dev' });
   const db = only(template, 'AWS::RDS::DBInstance');
 
-  test('PostgreSQL 17.7 on t4g.medium, named with the suffix, on a non-default port', () => {
+  test('PostgreSQL 17 on t4g.medium, named with the suffix, on a non-default port', () => {
     expect(db.Properties).toMatchObject({
       Engine: 'postgres',
-      EngineVersion: '17.7',
+      EngineVersion: '17',
       DBInstanceClass: 'db.t4g.medium',
       DBInstanceIdentifier: 'lgpd-db-dev',
       Port: '5433',
     });
+  });
+
+  test('names no minor version, so a new environment gets the minor RDS offers that day, and minor upgrades are automatic', () => {
+    // A pinned minor (17.7) stops creating new instances once RDS retires it; "17" never does.
+    expect(db.Properties.EngineVersion).toMatch(/^\d+$/);
+    expect(db.Properties.AutoMinorVersionUpgrade).toBe(true);
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17' });
+    // cfn-lint W3691 flags a major once any of its minors is deprecated (docs/first-deploy.md):
+    // acknowledged on this resource for the major-only default only.
+    expect(db.Metadata?.['cfn-lint']).toEqual({ config: { ignore_checks: ['W3691'] } });
+  });
+
+  test('a pinned minor version is kept as given, and cfn-lint judges it', () => {
+    const pinned = only(synth({ environmentSuffix: 'dev', database: { engineVersion: rds.PostgresEngineVersion.VER_17_9 } }).template, 'AWS::RDS::DBInstance');
+    expect(pinned.Properties.EngineVersion).toBe('17.9');
+    expect(pinned.Metadata?.['cfn-lint']).toBeUndefined();
   });
 
   test('storage, Performance Insights and the master secret are encrypted with the pipeline key', () => {

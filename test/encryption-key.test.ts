@@ -24,8 +24,8 @@ describe('encryption key', () => {
     }
   });
 
-  test('the key is retained by default', () => {
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  test('the key is retained by default, except when the create that made it rolls back', () => {
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     template.hasResourceProperties('AWS::KMS::Key', { PendingWindowInDays: 30 });
   });
 });

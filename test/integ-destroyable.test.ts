@@ -58,7 +58,7 @@ const defaultApp = new App();
 const defaultStack = defaultCaseStack(defaultApp);
 const defaultAssertStack = assertionStack(defaultApp, 'Assertions');
 addPipelineAssertions(new IntegTest(defaultApp, 'Case', { testCases: [defaultStack], assertionStack: defaultAssertStack }),
-  defaultStack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false });
+  defaultStack, { clusterMode: false, multiAzDatabase: true, deletionProtection: false, ownsVpc: true });
 const defaultTemplate = templateOf(defaultStack);
 const productionTemplate = templateOf(productionCaseStack(new App()));
 
@@ -118,7 +118,7 @@ describe('integration case production (retained data)', () => {
     template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: { DeletionProtection: true, MultiAZ: true } });
     template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot', Properties: { NumNodeGroups: 2 } });
     for (const type of ['AWS::Kinesis::Stream', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret']) {
-      template.hasResource(type, { DeletionPolicy: 'Retain' });
+      template.hasResource(type, { DeletionPolicy: 'RetainExceptOnCreate' });
     }
   });
 
@@ -130,7 +130,7 @@ describe('integration case production (retained data)', () => {
 describe('assertion stacks', () => {
   const assertions = templateOf(defaultAssertStack);
 
-  test('describe the stream, the replication group and the database, and read a record back', () => {
+  test('describe the stream, the replication group, the database and the default security group, read a record back, and receive an alarm', () => {
     const calls = Object.values(assertions.toJSON().Resources as Record<string, any>)
       .filter(r => r.Type.startsWith('Custom::DeployAssert@SdkCall'))
       .map(r => `${r.Properties.service}.${r.Properties.api} ${r.Properties.actualPath ?? ''}`.trim());
@@ -145,6 +145,9 @@ describe('assertion stacks', () => {
       'RDS.describeDBInstances DBInstances.0.IAMDatabaseAuthenticationEnabled',
       'Kinesis.putRecord',
       'Lambda.invoke',
+      'CloudWatch.setAlarmState',
+      'SQS.receiveMessage Messages.0.Body',
+      'EC2.describeSecurityGroups',
     ]));
   });
 
@@ -169,7 +172,7 @@ describe('the leftovers check', () => {
   test('fails when the production case is checked: it keeps its data on purpose', () => {
     expect(leftovers(productionTemplate)).toEqual(expect.arrayContaining([
       expect.stringMatching(/AWS::RDS::DBInstance\) has deletion protection$/),
-      expect.stringMatching(/AWS::Kinesis::Stream\) has DeletionPolicy Retain$/),
+      expect.stringMatching(/AWS::Kinesis::Stream\) has DeletionPolicy RetainExceptOnCreate$/),
     ]));
   });
 });

@@ -5,32 +5,13 @@
  * The retained data is the point of this case, so the deploy run has to clean it up itself: before
  * the stack is destroyed the database's deletion protection is turned off, and afterwards the
  * retained resources (stream, key, secret, log groups, final snapshots) are deleted by
- * test/integ-helpers/cleanup-retained.sh. See docs/integration.md.
+ * test/integ-helpers/cleanup-retained.sh; test/integ-cleanup.test.ts proves it deletes each of them.
+ * See docs/integration.md.
+ * The case itself, its assertions and its hooks are in integ-helpers/suite.ts.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';
-import { addPipelineAssertions } from './integ-helpers/assertions';
-import { assertionStack, INTEG_REGION, productionCaseStack, SUFFIXES } from './integ-helpers/cases';
+import { buildIntegCase } from './integ-helpers/suite';
 
 const app = new App();
-const stack = productionCaseStack(app);
-
-const integ = new IntegTest(app, 'LgpdPipelineProduction', {
-  testCases: [stack],
-  regions: [INTEG_REGION],
-  assertionStack: assertionStack(app, 'LgpdIntegProductionAssertions'),
-  stackUpdateWorkflow: false,
-  hooks: {
-    // Hooks run from test/, without a shell.
-    preDestroy: [
-      `aws rds modify-db-instance --region ${INTEG_REGION} --db-instance-identifier lgpd-db-${SUFFIXES.production} --no-deletion-protection --apply-immediately`,
-    ],
-    postDestroy: [
-      `bash integ-helpers/cleanup-retained.sh ${INTEG_REGION} ${SUFFIXES.production}`,
-      `bash integ-helpers/delete-lambda-logs.sh ${INTEG_REGION} LgpdIntegProduction`,
-    ],
-  },
-});
-addPipelineAssertions(integ, stack, { clusterMode: true, multiAzDatabase: true, deletionProtection: true });
-
+buildIntegCase(app, 'production');
 app.synth();

@@ -23,6 +23,12 @@ describe('template', () => {
     });
   });
 
+  test('CloudFormation waits for the custom resource at most 5 minutes, not the default hour, and longer than one run of the function', () => {
+    const [resource] = Object.values(template.findResources('Custom::VpcRestrictDefaultSG'));
+    expect(Number(resource.Properties.ServiceTimeout)).toBe(300);
+    expect(fn.Properties.Timeout).toBeLessThan(Number(resource.Properties.ServiceTimeout));
+  });
+
   test('the function is inline (no asset), on the latest Node.js runtime, named with the suffix', () => {
     expect(fn.Properties.Code).toEqual({ ZipFile: DEFAULT_SECURITY_GROUP_HANDLER });
     expect(fn.Properties.Runtime).toBe('nodejs24.x');
@@ -55,10 +61,15 @@ describe('template', () => {
 
 interface Call { readonly op: string; readonly input: any }
 
-/** Runs the inline handler in a sandbox with a fake EC2 client (failing with `errors[op]`) and a fake https. */
-async function invoke(event: any, errors: Record<string, string> = {}) {
+/**
+ * Runs the inline handler in a sandbox with a fake EC2 client (failing with `errors[op]`) and a fake https
+ * whose response URL answers, or, with `responseHangs`, never answers: then the handler's own request
+ * timeout is fired (immediately, not after its delay) and the fake destroys the request as Node.js would.
+ */
+async function invoke(event: any, errors: Record<string, string> = {}, responseHangs = false) {
   const calls: Call[] = [];
   const responses: any[] = [];
+  const requestTimeouts: number[] = [];
   class EC2 {
     constructor() {
       for (const op of ['revokeSecurityGroupEgress', 'revokeSecurityGroupIngress', 'authorizeSecurityGroupIngress', 'authorizeSecurityGroupEgress']) {
@@ -70,13 +81,21 @@ async function invoke(event: any, errors: Record<string, string> = {}) {
     }
   }
   const https = {
-    request: (options: any, callback: (res: any) => void) => ({
-      on: () => undefined,
-      end: (body: string) => {
-        responses.push({ options, body: JSON.parse(body) });
-        callback({ resume: () => undefined, on: (_: string, done: () => void) => done() });
-      },
-    }),
+    request: (options: any, callback: (res: any) => void) => {
+      const listeners: Record<string, Array<(e?: Error) => void>> = {};
+      let onTimeout: (() => void) | undefined;
+      const req = {
+        on: (name: string, listener: (e?: Error) => void) => { (listeners[name] ??= []).push(listener); return req; },
+        setTimeout: (ms: number, listener: () => void) => { requestTimeouts.push(ms); onTimeout = listener; return req; },
+        destroy: (e: Error) => { for (const l of listeners.error ?? []) l(e); },
+        end: (body: string) => {
+          responses.push({ options, body: JSON.parse(body) });
+          if (!responseHangs) callback({ resume: () => undefined, on: (_: string, done: () => void) => done() });
+          else if (onTimeout) onTimeout();
+        },
+      };
+      return req;
+    },
   };
   const module = { exports: {} as any };
   const modules: Record<string, unknown> = { '@aws-sdk/client-ec2': { EC2 }, 'https': https };
@@ -84,7 +103,7 @@ async function invoke(event: any, errors: Record<string, string> = {}) {
     module, exports: module.exports, require: (name: string) => modules[name], URL, Buffer, console: { error: () => undefined },
   });
   await module.exports.handler(event);
-  return { calls, responses };
+  return { calls, responses, requestTimeouts };
 }
 
 const base = {
@@ -119,6 +138,20 @@ describe('handler', () => {
     const { responses } = await invoke({ ...base, RequestType: 'Create' }, { revokeSecurityGroupIngress: 'UnauthorizedOperation' });
     expect(responses).toHaveLength(1);
     expect(responses[0].body).toMatchObject({ Status: 'FAILED', Reason: 'revokeSecurityGroupIngress failed' });
+  });
+
+  test('a response URL that never answers makes the handler fail within 30 seconds instead of hanging until its own timeout', async () => {
+    const settled = invoke({ ...base, RequestType: 'Create' }, {}, true).then(() => 'resolved', (e: Error) => `rejected: ${e.message}`);
+    const stillPending = new Promise(resolve => setTimeout(() => resolve('still pending'), 2000));
+    // It tries SUCCESS, then FAILED; each request gives up after its timeout, and the invocation fails so Lambda retries it.
+    expect(await Promise.race([settled, stillPending])).toMatch(/^rejected: .*timed out/);
+  });
+
+  test('every response request has a timeout of at most 30 seconds', async () => {
+    const { requestTimeouts } = await invoke({ ...base, RequestType: 'Create' });
+    expect(requestTimeouts).toHaveLength(1);
+    expect(requestTimeouts[0]).toBeGreaterThan(0);
+    expect(requestTimeouts[0]).toBeLessThanOrEqual(30_000);
   });
 
   test('delete restores the default rules, tolerating rules that exist and a group that is gone', async () => {

@@ -85,21 +85,21 @@ describe('names and tags', () => {
 });
 
 describe('removal policies', () => {
-  test('by default the data is kept: stream, key, secret and logs retained; database and cache snapshot', () => {
+  test('by default the data is kept: stream, key, secret and logs retained except on a failed create; database and cache snapshot', () => {
     const { template } = synth({ environmentSuffix: 'dev' });
     for (const type of ['AWS::Kinesis::Stream', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
       for (const [id, r] of resourcesOf(template, type)) {
-        expect([id, r.DeletionPolicy]).toEqual([id, 'Retain']);
+        expect([id, r.DeletionPolicy]).toEqual([id, 'RetainExceptOnCreate']);
       }
     }
     template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Snapshot', Properties: Match.objectLike({ DeletionProtection: true }) });
     template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot' });
   });
 
-  test('RETAIN keeps the database and cache too', () => {
+  test('RETAIN keeps the database and cache too, except when the create that made them rolls back', () => {
     const { template } = synth({ environmentSuffix: 'dev', removalPolicy: RemovalPolicy.RETAIN });
-    template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Retain' });
-    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   });
 
   test('DESTROY leaves nothing retained and no deletion protection', () => {

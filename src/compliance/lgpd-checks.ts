@@ -144,6 +144,11 @@ export class LgpdChecks extends NagPack {
         explanation: 'Alarm on the store (throttling, errors, free storage, replication) and send the alarm to a topic someone reads: the controller must detect an incident to communicate it to the ANPD and the data subjects.',
       },
       {
+        rule: r.AlarmActionDeliverable,
+        info: `The alarm notifies an SNS topic whose topic policy or encryption key does not let CloudWatch deliver the notification (${ART_48}).`,
+        explanation: 'A topic policy replaces the SNS default policy: allow cloudwatch.amazonaws.com to sns:Publish (scoped with aws:SourceAccount and aws:SourceArn of your alarms), and let it use the topic key (kms:Decrypt, kms:GenerateDataKey*); the AWS-managed alias/aws/sns key cannot be used for alarms.',
+      },
+      {
         rule: r.personalDataInAllowedRegions(allowedRegions),
         info: `The resource stores data outside the allowed regions (${allowedRegions.join(', ')}), or its stack names no region (${ART_33}).`,
         explanation: 'Deploy stores of personal data only to the allowed regions, in stacks with an explicit env region; add a region to allowedRegions only where the transfer is lawful under LGPD Art. 33.',

@@ -1,4 +1,6 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -44,12 +46,31 @@ export class PipelineMonitoring extends Construct {
       if (options.alarmTopic) {
         this.alarmTopic = options.alarmTopic;
       } else if (options.createAlarmTopic ?? true) {
-        this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+        const topic = new sns.Topic(this, 'AlarmTopic', {
           topicName: props.names.alarmTopic,
           displayName: `LGPD pipeline ${props.names.suffix} alarms`,
           masterKey: props.encryptionKey,
           enforceSSL: true,
         });
+        // A topic policy replaces SNS's default one, which is what lets CloudWatch publish to a topic
+        // without a policy. enforceSSL writes one holding only its Deny, so CloudWatch needs its own Allow:
+        // for this account's alarms of this pipeline only (docs/first-deploy.md, alarm delivery).
+        const stack = Stack.of(this);
+        topic.addToResourcePolicy(new iam.PolicyStatement({
+          sid: 'AllowThisPipelinesAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'cloudwatch', resource: 'alarm', resourceName: props.names.alarm('*'), arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }));
+        this.alarmTopic = topic;
       }
       for (const spec of ALARM_SPECS) this.createAlarms(spec, props.metrics, '', '');
     }

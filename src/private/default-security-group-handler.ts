@@ -4,6 +4,8 @@
  * It does what aws-cdk-lib's own `restrictDefaultSecurityGroup` handler does (revoke the default
  * group's allow-all egress and its self-referencing ingress on create, put them back on delete), and
  * answers CloudFormation itself over HTTPS, because inline code has no provider framework around it.
+ * That answer gives up after 20 seconds, so an unreachable response URL fails the invocation (which
+ * Lambda retries) instead of holding it until the function's timeout.
  * It is a string, not a module, so that it ships inside the template (no asset to stage, hash and
  * upload); test/network-default-security-group.test.ts runs it against a fake EC2 client.
  *
@@ -17,6 +19,7 @@ const ec2 = new EC2({});
 const ingress = (g, a) => ({ GroupId: g, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: g, UserId: a }] }] });
 const egress = g => ({ GroupId: g, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] });
 const unless = (...codes) => e => { if (!codes.includes(e.name)) throw e; };
+const RESPONSE_TIMEOUT_MS = 20000;
 async function restrict(g, a) {
   await ec2.revokeSecurityGroupEgress(egress(g)).catch(unless('InvalidPermission.NotFound'));
   await ec2.revokeSecurityGroupIngress(ingress(g, a)).catch(unless('InvalidPermission.NotFound'));
@@ -36,6 +39,7 @@ function respond(event, status, reason) {
     const req = https.request({ hostname: url.hostname, path: url.pathname + url.search, method: 'PUT',
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, res => { res.resume(); res.on('end', resolve); });
     req.on('error', reject);
+    req.setTimeout(RESPONSE_TIMEOUT_MS, () => req.destroy(new Error('the response to CloudFormation timed out')));
     req.end(body);
   });
 }

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_SECURITY_GROUP_HANDLER } from './default-security-group-handler';
 import { encryptedLogGroup } from './log-group';
-import { acknowledge } from '../compliance/private/acknowledge';
+import { acknowledge, acknowledgeCheckov } from '../compliance/private/acknowledge';
 
 /**
  * The id and type cdk-nag's `VPCDefaultSecurityGroupClosed` rule (HIPAA, NIST 800-53, PCI DSS) looks
@@ -96,24 +96,41 @@ export class DefaultSecurityGroupRestriction extends Construct {
     // The function must not run before it may write its log and touch the group.
     this.function.addDependency(policy.node.defaultChild as iam.CfnManagedPolicy);
 
-    const reasons: Record<string, string> = {
-      LambdaConcurrency: 'Runs once per deploy, invoked only by CloudFormation; reserving concurrency would take '
-        + 'capacity from the account and fails outright in accounts whose concurrency limit is at its minimum.',
-      LambdaDLQ: 'Invoked only by CloudFormation, which waits for its answer: a failure fails the deploy and '
-        + 'is reported in the stack events, so there is nothing for a dead-letter queue to keep.',
-      LambdaInsideVPC: 'Calls only the EC2 API, never a data store; inside the isolated subnets it would need '
-        + 'EC2 and CloudWatch Logs interface endpoints for no gain.',
-    };
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-      for (const [rule, reason] of Object.entries(reasons)) {
+    // The same three findings from cdk-nag (HIPAA, NIST, PCI) and from checkov, acknowledged with one reason each.
+    const findings: Array<{ rule: string; checkov: string; reason: string }> = [
+      {
+        rule: 'LambdaConcurrency',
+        checkov: 'CKV_AWS_115',
+        reason: 'Runs once per deploy, invoked only by CloudFormation; reserving concurrency would take '
+          + 'capacity from the account and fails outright in accounts whose concurrency limit is at its minimum.',
+      },
+      {
+        rule: 'LambdaDLQ',
+        checkov: 'CKV_AWS_116',
+        reason: 'Invoked only by CloudFormation, which waits for its answer: a failure fails the deploy and '
+          + 'is reported in the stack events, so there is nothing for a dead-letter queue to keep.',
+      },
+      {
+        rule: 'LambdaInsideVPC',
+        checkov: 'CKV_AWS_117',
+        reason: 'Calls only the EC2 API, never a data store; inside the isolated subnets it would need '
+          + 'EC2 and CloudWatch Logs interface endpoints for no gain.',
+      },
+    ];
+    for (const { rule, checkov, reason } of findings) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
         if (pack === 'PCI.DSS.321' && rule !== 'LambdaInsideVPC') continue;
         acknowledge(this.function, `${pack}-${rule}`, reason);
       }
+      acknowledgeCheckov(this.function, checkov, reason);
     }
 
     this.customResource = new CustomResource(props.vpc, RESTRICTION_ID, {
       resourceType: RESTRICTION_TYPE,
       serviceToken: this.function.attrArn,
+      // CloudFormation waits an hour by default for an answer that never comes; one run of the function
+      // (2 minutes) and a Lambda retry fit in 5.
+      serviceTimeout: Duration.minutes(5),
       properties: { DefaultSecurityGroupId: props.vpc.vpcDefaultSecurityGroup, Account: stack.account },
     });
   }

@@ -15,6 +15,21 @@ export function isSameAccount(grantee: iam.IGrantable, scope: IConstruct): boole
 }
 
 /**
+ * Key actions for one AWS service only (`kms:ViaService`): a grantee of the stream can use the key
+ * through Kinesis, not call KMS directly with it. In the grantee's policy; for a grantee of another
+ * account in the key policy too, with the same condition.
+ */
+export function grantKeyViaService(grantee: iam.IGrantable, key: kms.IKey, service: string, ...actions: string[]): iam.Grant {
+  return iam.Grant.addToPrincipalOrResource({
+    grantee,
+    actions,
+    resourceArns: [key.keyArn],
+    resource: key,
+    conditions: { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(key).region}.amazonaws.com` } },
+  });
+}
+
+/**
  * `kms:Decrypt` on the key for Secrets Manager only, in the principal's own policy (a principal of the
  * key's account needs no key policy statement, so the key does not wait for the principal's role).
  */

@@ -63,7 +63,12 @@ export class PipelineNames {
   get cacheSubnetGroup() { return `lgpd-cache-subnets-${this.suffix}`; }
   get cacheSecurityGroup() { return `lgpd-cache-${this.suffix}`; }
   get cacheAuthSecret() { return `${PREFIX}/${this.suffix}/cache-auth-token`; }
-  cacheLogGroup(kind: string) { return `/${PREFIX}/${this.suffix}/cache/${kind}`; }
+  /**
+   * ElastiCache delivers its logs as vended logs, adding each destination log group to the account's one
+   * CloudWatch Logs resource policy, which is capped at 5,120 characters; groups under `/aws/vendedlogs/`
+   * share one entry, so any number of suffixes fit (docs/first-deploy.md, vended logs).
+   */
+  cacheLogGroup(kind: string) { return `/aws/vendedlogs/${PREFIX}/${this.suffix}/cache/${kind}`; }
 
   // Processors
   /** The physical names of one processor, from its construct id (letters and digits, PascalCase or not). */

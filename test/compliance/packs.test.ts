@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgements, cdkNagPacks, findings, resourceCount, variants } from './nag';
 import { LgpdChecks, LgpdDataPipeline } from '../../src';
+import { buildIntegCase, CASE_NAMES } from '../integ-helpers/suite';
 
 /**
  * The acknowledgements the library makes, as `<rule id> @ <path below the pipeline>`. Each is scoped to
@@ -17,7 +18,7 @@ const COMMON_ACKNOWLEDGEMENTS = [
   'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/AuthToken',
   'HIPAA.Security-RDSInBackupPlan @ Database/Resource',
   'NIST.800.53.R5-RDSInBackupPlan @ Database/Resource',
-  `${IAM4_RDS_MONITORING} @ Database/Resource/MonitoringRole`,
+  `${IAM4_RDS_MONITORING} @ Database/MonitoringRole`,
   // The inline Lambda that closes the default security group (src/private/default-security-group.ts).
   ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ', 'LambdaInsideVPC']
     .map(rule => `${pack}-${rule} @ Network/DefaultSecurityGroup/Function`)),
@@ -119,5 +120,14 @@ describe('grantSecretsRead leaves the grantee\'s policy clean in any environment
     const iam5 = (options = {}) => findings(new AwsSolutionsChecks(), app, options).filter(f => f.includes('IAM5') && f.includes('Processor'));
     expect(iam5({ ignoreAcknowledgements: true })).toHaveLength(1);
     expect(iam5()).toEqual([]);
+  });
+});
+
+describe.each(CASE_NAMES)('LgpdChecks on the pipeline stack of the integration case %s', (name) => {
+  test('reports nothing, AlarmActionDeliverable included', () => {
+    const app = new App();
+    const { pipelineStack } = buildIntegCase(app, name);
+    app.synth();
+    expect(findings(new LgpdChecks(), pipelineStack)).toEqual([]);
   });
 });

@@ -10,8 +10,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps } from '../../src';
+import { acknowledgeCheckov } from '../../src/compliance/private/acknowledge';
 
 /** Every case deploys to São Paulo: the pipeline's data-residency guard allows only sa-east-1. */
 export const INTEG_REGION = 'sa-east-1';
@@ -48,7 +51,7 @@ const { KinesisClient, GetShardIteratorCommand, GetRecordsCommand } = require('@
 const kinesis = new KinesisClient({});
 exports.handler = async (event) => {
   let { ShardIterator: iterator } = await kinesis.send(new GetShardIteratorCommand({
-    StreamName: process.env.STREAM_NAME,
+    StreamName: event.streamName,
     ShardId: event.shardId,
     ShardIteratorType: 'AT_SEQUENCE_NUMBER',
     StartingSequenceNumber: event.sequenceNumber,
@@ -65,8 +68,9 @@ exports.handler = async (event) => {
 `;
 
 /**
- * A small stream consumer for the round-trip assertion: given a shard and a sequence number, it
- * reads that record back through the pipeline's read grant (which includes decrypting with the key).
+ * A small stream consumer for the round-trip assertion: given a stream, a shard and a sequence number,
+ * it reads that record back through the pipeline's read grant (which includes decrypting with the key).
+ * It has no environment variables (so none to encrypt).
  */
 export class StreamConsumer extends Construct {
   /** The function. */
@@ -89,10 +93,14 @@ export class StreamConsumer extends Construct {
       code: lambda.Code.fromInline(CONSUMER_CODE),
       timeout: Duration.seconds(30),
       memorySize: 256,
-      environment: { STREAM_NAME: pipeline.stream.streamName },
       logGroup,
     });
     pipeline.grantRead(this.function);
+    // Test scaffolding that checkov judges like production code (listed in docs/first-deploy.md).
+    const fn = this.function.node.defaultChild as CfnResource;
+    acknowledgeCheckov(fn, 'CKV_AWS_115', 'Integration-test scaffolding invoked once per run by the assertion provider; no concurrency to reserve in the test account.');
+    acknowledgeCheckov(fn, 'CKV_AWS_116', 'Invoked synchronously (RequestResponse) by the assertion provider, which reports a failure; a dead-letter queue only receives asynchronous invocations.');
+    acknowledgeCheckov(fn, 'CKV_AWS_117', 'Reads the stream through the Kinesis API only; it exists for the test run and needs no VPC.');
     // aws-cdk-lib declares a DependsOn on the function's role that its GetAtt already implies
     // (cfn-lint W3005): acknowledged on this one resource, as src/network.ts does for the VPC's provider.
     (this.function.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
@@ -111,11 +119,26 @@ export interface PipelineCaseStackProps extends StackProps {
 export class PipelineCaseStack extends Stack {
   public readonly pipeline: LgpdDataPipeline;
   public readonly consumer: StreamConsumer;
+  /**
+   * A queue subscribed to the alarm topic, where the alarm-delivery assertion reads what CloudWatch sent.
+   * SQS-managed encryption: SNS delivers from the KMS-encrypted topic to it with no key permission (a
+   * queue under a customer-managed key would need that key to admit sns.amazonaws.com).
+   */
+  public readonly alarmInbox: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: PipelineCaseStackProps) {
     super(scope, id, { env: { region: INTEG_REGION }, ...props });
     this.pipeline = new LgpdDataPipeline(this, 'Pipeline', props.pipeline);
     this.consumer = new StreamConsumer(this, 'Consumer', this.pipeline);
+    this.alarmInbox = new sqs.Queue(this, 'AlarmInbox', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.hours(1),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.pipeline.alarmTopic!.addSubscription(new subscriptions.SqsSubscription(this.alarmInbox));
+    acknowledgeCheckov(this.alarmInbox.node.defaultChild as CfnResource, 'CKV_AWS_27',
+      'Encrypted at rest with SQS-managed keys (SqsManagedSseEnabled); checkov\'s CKV_AWS_27 looks only for KmsMasterKeyId. '
+      + 'The AWS-managed alias/aws/sqs key would stop SNS from delivering, and a customer-managed key would need its own key policy for a test queue.');
 
     new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.database.dbInstanceEndpointAddress });
@@ -208,6 +231,14 @@ export function bringYourOwnCaseStacks(app: App): BringYourOwnStacks {
       ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${base.partition}:logs:${base.region}:${base.account}:log-group:*` },
     },
   }));
+  // And CloudWatch may use it for the alarm topic it encrypts (docs/first-deploy.md, what a key you bring needs).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': base.account } },
+  }));
 
   const pipelineStack = new PipelineCaseStack(app, 'LgpdIntegBringYourOwn', {
     description: 'cdk-lgpd-data-pipeline integration test: bring-your-own VPC and key',
@@ -222,5 +253,8 @@ export function bringYourOwnCaseStacks(app: App): BringYourOwnStacks {
     },
   });
   pipelineStack.addDependency(base);
+  // Single-AZ on purpose: this case covers multiAz false (the pipeline's default is Multi-AZ).
+  acknowledgeCheckov(pipelineStack.pipeline.database.node.defaultChild as CfnResource, 'CKV_AWS_157',
+    'The bring-your-own integration case covers database.multiAz false on purpose; the pipeline defaults to Multi-AZ.');
   return { base, vpc, key, pipelineStack };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deletes what a pipeline with the default (keep data) removal policy leaves behind after its stack is
-# destroyed: the stream, the cache AUTH secret, the log groups, the cache subnet group, the final
-# database and cache snapshots, and the key (scheduled for deletion after 7 days).
+# destroyed: the stream, the cache AUTH secret, the log groups (flow logs, database, cache vended logs,
+# and the default-security-group function's), the final database and cache snapshots, and the key
+# (scheduled for deletion after 7 days). test/integ-cleanup.test.ts runs it against a fake aws.
 #
 # Used by the `production` integration case as a postDestroy hook (integ-runner runs it from test/).
 # Every name carries the environment suffix, so nothing outside that pipeline is touched.
@@ -20,11 +21,21 @@ aws kinesis delete-stream --stream-name "lgpd-transactions-$suffix" --enforce-co
 step "secret lgpd-pipeline/$suffix/cache-auth-token"
 aws secretsmanager delete-secret --secret-id "lgpd-pipeline/$suffix/cache-auth-token" --force-delete-without-recovery || true
 
-for prefix in "/lgpd-pipeline/$suffix/" "/aws/rds/instance/lgpd-db-$suffix/"; do
+for prefix in "/lgpd-pipeline/$suffix/" "/aws/rds/instance/lgpd-db-$suffix/" "/aws/vendedlogs/lgpd-pipeline/$suffix/"; do
   for group in $(aws logs describe-log-groups --log-group-name-prefix "$prefix" --query 'logGroups[].logGroupName' --output text); do
     step "log group $group"
     aws logs delete-log-group --log-group-name "$group" || true
   done
+done
+
+# The log group of the function that closes the default security group, by its exact name (a prefix
+# would also match the group of a suffix that starts with this one).
+function_group="/aws/lambda/lgpd-pipeline-$suffix-default-sg"
+for group in $(aws logs describe-log-groups --log-group-name-prefix "$function_group" --query 'logGroups[].logGroupName' --output text); do
+  if [ "$group" = "$function_group" ]; then
+    step "log group $group"
+    aws logs delete-log-group --log-group-name "$group" || true
+  fi
 done
 
 for snapshot in $(aws rds describe-db-snapshots --db-instance-identifier "lgpd-db-$suffix" --snapshot-type manual \
@@ -38,10 +49,6 @@ for snapshot in $(aws elasticache describe-snapshots --replication-group-id "lgp
   step "cache snapshot $snapshot"
   aws elasticache delete-snapshot --snapshot-name "$snapshot" >/dev/null || true
 done
-
-# The subnet group can go once no snapshot deletion is in progress that still refers to it.
-step "cache subnet group lgpd-cache-subnets-$suffix"
-aws elasticache delete-cache-subnet-group --cache-subnet-group-name "lgpd-cache-subnets-$suffix" || true
 
 # The alias went with the stack; the retained key still carries the suffix tag.
 for key_arn in $(aws resourcegroupstaggingapi get-resources --resource-type-filters kms:key \

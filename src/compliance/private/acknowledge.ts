@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -18,3 +18,13 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
   }
 }
 
+
+/**
+ * Suppresses a checkov check on one resource, with its reason, in the form checkov reads from a
+ * CloudFormation template: `Metadata: { checkov: { skip: [{ id, comment }] } }` (listed in
+ * docs/first-deploy.md, checkov).
+ */
+export function acknowledgeCheckov(resource: CfnResource, id: string, reason: string): void {
+  const existing = resource.getMetadata('checkov')?.skip ?? [];
+  resource.addMetadata('checkov', { skip: [...existing, { id, comment: reason }] });
+}

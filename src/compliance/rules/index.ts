@@ -3,6 +3,7 @@
  * the library is imported: the rules load aws-cdk-lib's S3 and DynamoDB modules, which an app that
  * only builds a pipeline should not pay for at every synth (docs/performance.md).
  */
+export { default as AlarmActionDeliverable } from './cloudwatch/AlarmActionDeliverable';
 export { default as PersonalDataStoreAlarmed } from './cloudwatch/PersonalDataStoreAlarmed';
 export { default as DynamoDBBoundedRetention } from './dynamodb/DynamoDBBoundedRetention';
 export { default as DynamoDBCustomerManagedKey } from './dynamodb/DynamoDBCustomerManagedKey';
