@@ -89,6 +89,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 120_000,
       testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/'],
+      // consumers/out holds test:install's registries and consumer projects (package.json files
+      // named like this one); jest must not index them.
+      modulePathIgnorePatterns: ['<rootDir>/consumers/'],
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',

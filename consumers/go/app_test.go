@@ -11,11 +11,11 @@ import (
 	"github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go/cdklgpddatapipeline"
 )
 
-// The app is synthesized once (into ../out/go, for consumers/compare.ts) and shared by every test.
+// The app is synthesized once (into $CONSUMER_OUTDIR, for consumers/compare.ts) and shared by every test.
 var template, byo assertions.Template
 
 func TestMain(m *testing.M) {
-	app := NewConsumerApp(Outdir)
+	app := NewConsumerApp(Outdir())
 	app.Synth(nil)
 	template = assertions.Template_FromStack(app.Node().FindChild(jsii.String("LgpdConsumer")).(awscdk.Stack), nil)
 	byo = assertions.Template_FromStack(app.Node().FindChild(jsii.String("LgpdConsumerByo")).(awscdk.Stack), nil)

@@ -1,4 +1,4 @@
-"""pytest checks of the Python consumer's templates; the synthesized app also lands in ../out/python
+"""pytest checks of the Python consumer's templates; the synthesized app also lands in $CONSUMER_OUTDIR
 for consumers/compare.ts to compare with the TypeScript app's."""
 import pytest
 from aws_cdk import RemovalPolicy
@@ -11,7 +11,7 @@ from app import OUTDIR, build_consumer_app
 @pytest.fixture(scope="module")
 def app():
     app = build_consumer_app(OUTDIR)
-    app.synth()  # writes ../out/python/*.template.json
+    app.synth()  # writes $CONSUMER_OUTDIR/*.template.json
     return app
 
 

@@ -16,7 +16,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** JUnit checks of the Java consumer's templates; the app also lands in ../out/java for compare.ts. */
+/** JUnit checks of the Java consumer's templates; the app also lands in $CONSUMER_OUTDIR for compare.ts. */
 class ConsumerAppTest {
     private static Template template;
     private static Template byo;
