@@ -43,9 +43,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/cloudformation-diff@2.187.5',
     'jsii-rosetta@~6.0.0',
+    // Offline IAM policy evaluation in the tests (endpoint, topic, key and grant policies).
+    '@cloud-copilot/iam-simulate@0.1.173',
   ],
 
-  // Package names for every jsii target. .NET is left out: see README "Languages".
+  // Package names for every jsii target. .NET is left out: see docs/languages.md.
   publishToPypi: {
     distName: 'cdk-lgpd-data-pipeline',
     module: 'cdk_lgpd_data_pipeline',
@@ -128,7 +130,7 @@ for (const p of ['/examples/', '/consumers/', '/scripts/', '/reports/', '/docs/'
 project.gitignore.addPatterns('!/src/compliance/rules/logs/');
 
 // The Go module proxy serves the schema version aws-cdk-go v2.257.0 itself requires, not the newest
-// that npm resolves; pacmak copies npm's version into go.mod, so pin it here (see README, contributing).
+// that npm resolves; pacmak copies npm's version into go.mod, so pin it here (see docs/contributing.md).
 project.package.addField('overrides', { '@aws-cdk/cloud-assembly-schema': '53.25.0' });
 
 // ---- FastShop example ------------------------------------------------------------------------------

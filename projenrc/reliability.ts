@@ -5,7 +5,7 @@ import { awscdk } from 'projen';
  *
  * The fast tests (invalid configurations, tokens, update matrix, pinned construct ids, pinned API) are
  * in test/reliability/*.test.ts and run with the unit tests. Here: the property tests, which are slow,
- * the task that regenerates the update-matrix table of README.md (Reliability), and the API compatibility
+ * the task that regenerates the update-matrix table of docs/reliability.md, and the API compatibility
  * check against the last released version.
  */
 export function configure(project: awscdk.AwsCdkConstructLibrary): void {
@@ -16,7 +16,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   });
 
   project.addTask('docs:update-matrix', {
-    description: 'Recompute the update matrix (which prop changes replace data) and write it into README.md (Reliability)',
+    description: 'Recompute the update matrix (which prop changes replace data) and write it into docs/reliability.md',
     exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/reliability/update-matrix.ts --write',
   });
 

@@ -125,6 +125,8 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
   /** The port the database listens on. */
   public readonly port: number;
+  /** The name of the database created in the instance. */
+  public readonly databaseName: string;
 
   constructor(scope: Construct, id: string, props: PipelineDatabaseProps) {
     super(scope, id);
@@ -151,6 +153,7 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
       fail('database.masterUsername', username, 'must be 1-63 letters, digits or underscores starting with a letter, and not a reserved name');
     }
     const databaseName = props.databaseName ?? 'transactions';
+    this.databaseName = databaseName;
     if (!Token.isUnresolved(databaseName) && !/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(databaseName)) {
       fail('database.databaseName', databaseName, 'must be 1-63 letters, digits or underscores starting with a letter');
     }
@@ -242,7 +245,7 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
       defaultPort: ec2.Port.tcp(this.port),
     });
 
-    // cdk-nag acknowledgements, each on the one construct it concerns (listed in README, Compliance).
+    // cdk-nag acknowledgements, each on the one construct it concerns (listed in docs/compliance.md).
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
     if (monitoringRole) {
       acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',

@@ -4,6 +4,9 @@ export { LgpdDataPipeline, ENVIRONMENT_SUFFIX_TAG, DATA_CLASSIFICATION_TAG } fro
 export type { LgpdDataPipelineProps } from './lgpd-data-pipeline';
 export type { DatabaseOptions } from './database';
 export { CacheNodeType, CacheEngineVersion } from './cache';
+export { ClientEndpoints } from './endpoints';
+export { TransactionProcessor, ProcessorDatabaseAccess } from './processor';
+export type { TransactionProcessorOptions, TransactionProcessorProps } from './processor';
 export { PipelineAlarm } from './monitoring/alarms';
 export type { MonitoringOptions } from './monitoring/alarms';
 export { PipelineMetrics, StreamMetrics, DatabaseMetrics, CacheMetrics } from './monitoring/metrics';

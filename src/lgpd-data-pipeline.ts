@@ -13,14 +13,17 @@ import { Construct } from 'constructs';
 import { CacheEngineVersion, CacheNodeType, PipelineCache } from './cache';
 import { DatabaseOptions, PipelineDatabase } from './database';
 import { PipelineKey } from './encryption-key';
+import { ClientEndpoints, PipelineEndpoints } from './endpoints';
 import { MonitoringOptions, PipelineAlarm } from './monitoring/alarms';
 import { PipelineMetrics } from './monitoring/metrics';
 import { PipelineMonitoring } from './monitoring/monitoring';
 import { PipelineNetwork } from './network';
 import { grantSecretsRead } from './private/grants';
+import { PipelineInternals } from './private/internals';
 import { PipelineNames, validateSuffix } from './private/names';
 import { RemovalRules } from './private/removal';
 import { checkInt, fail } from './private/validation';
+import { TransactionProcessor, TransactionProcessorOptions } from './processor';
 import { PipelineStream } from './stream';
 
 /** The tag that carries the environment suffix on every resource. */
@@ -128,9 +131,29 @@ export interface LgpdDataPipelineProps {
   /**
    * The subnets of `vpc` the data tier lives in. Public subnets are refused.
    *
-   * @default - the isolated subnets of the VPC, or its private subnets if it has no isolated ones
+   * @default - the pipeline's data subnets; with a brought `vpc`, its isolated subnets, or its
+   * private subnets if it has no isolated ones
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The subnets of `vpc` the pipeline's clients (producers, processors) run in, and its VPC endpoints
+   * with them. Public subnets are refused. Exposed as `clientSubnets`.
+   *
+   * @default - the pipeline's application subnets; with a brought `vpc`, its private subnets with
+   * egress, or the data subnets if it has none
+   */
+  readonly clientSubnets?: ec2.SubnetSelection;
+
+  /**
+   * VPC endpoints in the client subnets, so that clients reach Kinesis and Secrets Manager (and, with
+   * `PIPELINE_AND_CONTAINERS`, ECR, CloudWatch Logs, STS and S3) with no internet path. `allowFrom`
+   * opens them to a client. Two VPC endpoints of one service with private DNS cannot share a VPC, so
+   * with a brought VPC that already has them, leave this `NONE`.
+   *
+   * @default - ClientEndpoints.PIPELINE with a new VPC, ClientEndpoints.NONE with a brought `vpc`
+   */
+  readonly clientEndpoints?: ClientEndpoints;
 
   /**
    * Bring your own customer-managed KMS key. Its key policy must let CloudWatch Logs use it.
@@ -190,10 +213,23 @@ export interface LgpdDataPipelineProps {
  * });
  */
 export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
+  /** The data subnets of a VPC the pipeline creates (isolated: no route out), where the stores live. */
+  public static readonly DATA_SUBNETS: ec2.SubnetSelection = PipelineNetwork.DATA_SUBNETS;
+  /**
+   * The application subnets of a VPC the pipeline creates (isolated: no route out), where clients run
+   * and reach AWS through the VPC endpoints. `clientSubnets` is the selection of a given pipeline.
+   */
+  public static readonly APPLICATION_SUBNETS: ec2.SubnetSelection = PipelineNetwork.APPLICATION_SUBNETS;
+
   /** The environment suffix every physical name carries. */
   public readonly environmentSuffix: string;
   /** The VPC the data tier lives in: the pipeline's own, or the one you brought. */
   public readonly vpc: ec2.IVpc;
+  /**
+   * Where the pipeline's clients run: a Lambda function's or ECS service's `vpcSubnets`. With the
+   * pipeline's own VPC, its application subnets, which reach AWS only through the VPC endpoints.
+   */
+  public readonly clientSubnets: ec2.SubnetSelection;
   /** The customer-managed key that encrypts every store: the pipeline's own, or the one you brought. */
   public readonly encryptionKey: kms.IKey;
   /** The Kinesis Data Stream. */
@@ -245,6 +281,13 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   private readonly databasePart: PipelineDatabase;
   private readonly cachePart: PipelineCache;
   private readonly monitoring: PipelineMonitoring;
+  private readonly endpoints?: PipelineEndpoints;
+  /**
+   * What this library's own constructs that join the pipeline need and users do not.
+   *
+   * @internal
+   */
+  public readonly _internals: PipelineInternals;
 
   constructor(scope: Construct, id: string, props: LgpdDataPipelineProps) {
     super(scope, id);
@@ -267,7 +310,14 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
       logRetention: props.logRetention,
       removal,
     }).vpc;
-    const dataSubnets = dataSubnetSelection(this.vpc, props.vpcSubnets);
+    const subnets = subnetSelections(this.vpc, props);
+    const dataSubnets = subnets.data;
+    this.clientSubnets = subnets.clients;
+
+    const endpoints = props.clientEndpoints ?? (props.vpc ? ClientEndpoints.NONE : ClientEndpoints.PIPELINE);
+    if (endpoints !== ClientEndpoints.NONE) {
+      this.endpoints = new PipelineEndpoints(this, 'Endpoints', { vpc: this.vpc, subnets: this.clientSubnets, endpoints, names });
+    }
 
     this.streamPart = new PipelineStream(this, 'Stream', {
       streamName: names.stream,
@@ -335,6 +385,33 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.alarms = this.monitoring.alarms;
     this.alarmTopic = this.monitoring.alarmTopic;
     this.dashboard = this.monitoring.dashboard;
+
+    const streamMode = props.streamMode ?? kinesis.StreamMode.PROVISIONED;
+    this._internals = {
+      names,
+      removal,
+      logRetention: props.logRetention,
+      streamRetention: props.streamRetention ?? Duration.hours(24),
+      shardCount: streamMode === kinesis.StreamMode.PROVISIONED ? props.shardCount ?? 1 : undefined,
+      databasePort: this.databasePart.port,
+      databaseName: this.databasePart.databaseName,
+      cacheClusterMode: this.cachePart.clusterMode,
+      grantCacheAuthTokenRead: grantee => grantSecretsRead(grantee, this.encryptionKey, [this.cachePart.readableSecret]),
+      monitorProcessor: (processorId, nameSlug, fn, failedRecords) =>
+        this.monitoring.monitorProcessor(processorId, nameSlug, { function: fn, failedRecords }),
+    };
+  }
+
+  /**
+   * Adds a transaction processor: a Lambda function in the client subnets that consumes the stream
+   * and stores each transaction, with its event source, failed-records queue, grants, network access
+   * and alarms. Without `code` it runs the reference processor shipped with this library.
+   *
+   * @param id the processor's construct id, part of its physical names (letters and digits)
+   * @param options batching, retries, code and database access
+   */
+  public addProcessor(id: string, options: TransactionProcessorOptions = {}): TransactionProcessor {
+    return new TransactionProcessor(this, id, { ...options, pipeline: this });
   }
 
   /** The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes. */
@@ -343,13 +420,16 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Lets `client` reach the database and the cache on their ports. This is the only way in.
+   * Wires a client: lets it reach the database and the cache on their ports (the only way in), and the
+   * pipeline's VPC endpoints on 443, with the client's matching egress rules, so a client whose
+   * security group allows no outbound traffic by default works.
    *
    * @param client a security group, instance, function or anything with connections
    */
   public allowFrom(client: ec2.IConnectable): void {
     this.databasePart.connections.allowDefaultPortFrom(client, 'LGPD pipeline client');
     this.cachePart.connections.allowDefaultPortFrom(client, 'LGPD pipeline client');
+    this.endpoints?.allowFrom(client);
   }
 
   /** Grants putting records on the stream, including encrypting with the key. */
@@ -397,12 +477,23 @@ function checkDataResidency(scope: Construct, allowedRegions: string[]): void {
   }
 }
 
-function dataSubnetSelection(vpc: ec2.IVpc, selection?: ec2.SubnetSelection): ec2.SubnetSelection {
-  const chosen = selection
-    ?? (vpc.isolatedSubnets.length > 0 ? PipelineNetwork.DATA_SUBNETS : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-  const selected = vpc.selectSubnets(chosen);
-  if (selected.hasPublic) {
+/**
+ * The data and client subnet selections: the pipeline's own Data and Application groups, or, in a
+ * brought VPC, its isolated (else private) subnets for the data and its private subnets with egress
+ * (else the data subnets) for the clients. Neither may be public.
+ */
+function subnetSelections(vpc: ec2.IVpc, props: LgpdDataPipelineProps): { data: ec2.SubnetSelection; clients: ec2.SubnetSelection } {
+  const brought = props.vpc !== undefined;
+  const hasIsolated = vpc.isolatedSubnets.length > 0;
+  const data = props.vpcSubnets ?? (!brought ? PipelineNetwork.DATA_SUBNETS
+    : hasIsolated ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+  const clients = props.clientSubnets ?? (!brought ? PipelineNetwork.APPLICATION_SUBNETS
+    : vpc.privateSubnets.length > 0 ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : data);
+  if (vpc.selectSubnets(data).hasPublic) {
     fail('vpcSubnets', 'public subnets', 'the data tier must live in private or isolated subnets');
   }
-  return chosen;
+  if (vpc.selectSubnets(clients).hasPublic) {
+    fail('clientSubnets', 'public subnets', 'clients must run in private or isolated subnets, reaching AWS through VPC endpoints');
+  }
+  return { data, clients };
 }

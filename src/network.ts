@@ -26,15 +26,22 @@ export interface PipelineNetworkProps {
 }
 
 /**
- * The pipeline's network: a VPC across `azCount` availability zones with public subnets (which never
- * assign public IPs) and isolated data subnets (no route to an internet gateway or NAT), the default
- * security group closed, and every flow logged to a log group encrypted with the pipeline key.
+ * The pipeline's network: a VPC across `azCount` availability zones with, in each AZ, a public subnet
+ * (which never assigns public IPs), an isolated data subnet for the stores and an isolated application
+ * subnet for their clients (neither has a route to an internet gateway or NAT), the default security
+ * group closed, and every flow logged to a log group encrypted with the pipeline key.
+ *
+ * The subnet groups are appended in this order on purpose: ec2.Vpc allocates CIDRs in the order of
+ * `subnetConfiguration`, so a group added at the end leaves every existing subnet (and so the
+ * database and cache subnet groups) as it is.
  *
  * Internal: the pipeline exposes the VPC as `LgpdDataPipeline.vpc`.
  */
 export class PipelineNetwork extends Construct {
-  /** The subnets the data tier lives in. */
-  public static readonly DATA_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  /** The subnets the data tier (database, cache) lives in. */
+  public static readonly DATA_SUBNETS: ec2.SubnetSelection = { subnetGroupName: 'Data' };
+  /** The subnets the pipeline's clients (processors, producers) and their VPC endpoints live in. */
+  public static readonly APPLICATION_SUBNETS: ec2.SubnetSelection = { subnetGroupName: 'Application' };
 
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
@@ -53,11 +60,12 @@ export class PipelineNetwork extends Construct {
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: 'Application', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
     });
 
     // The default security group is closed by our own small inline Lambda rather than aws-cdk-lib's
-    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (README, Performance).
+    // restrictDefaultSecurityGroup provider, which costs every synth ~150 ms (docs/performance.md).
     new DefaultSecurityGroupRestriction(this, 'DefaultSecurityGroup', {
       vpc: this.vpc,
       functionName: names.defaultSecurityGroupFunction,

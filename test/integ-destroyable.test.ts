@@ -87,7 +87,7 @@ describe('integration case default (destroyable)', () => {
   });
 
   test('is the FastShop dev shape: two AZs, one shard', () => {
-    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
     template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 1 });
   });
 });
@@ -123,7 +123,7 @@ describe('integration case production (retained data)', () => {
   });
 
   test('spans three AZs', () => {
-    template.resourceCountIs('AWS::EC2::Subnet', 6);
+    template.resourceCountIs('AWS::EC2::Subnet', 9);
   });
 });
 

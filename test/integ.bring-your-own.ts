@@ -3,7 +3,7 @@
  * stack of their own) passed to the pipeline. Destroyable.
  *
  * Verified against its committed snapshot by `npx projen integ`; deployed, asserted and destroyed in
- * a real account by the `integ` GitHub workflow. See README.md (Integration tests).
+ * a real account by the `integ` GitHub workflow. See docs/integration.md.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';

@@ -2,7 +2,7 @@
  * Integration test `default`: the FastShop dev shape (two AZs, one shard), destroyable.
  *
  * Verified against its committed snapshot by `npx projen integ`; deployed, asserted and destroyed in
- * a real account by the `integ` GitHub workflow. See README.md (Integration tests).
+ * a real account by the `integ` GitHub workflow. See docs/integration.md.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';

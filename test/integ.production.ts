@@ -5,7 +5,7 @@
  * The retained data is the point of this case, so the deploy run has to clean it up itself: before
  * the stack is destroyed the database's deletion protection is turned off, and afterwards the
  * retained resources (stream, key, secret, log groups, final snapshots) are deleted by
- * test/integ-helpers/cleanup-retained.sh. See README.md (Integration tests).
+ * test/integ-helpers/cleanup-retained.sh. See docs/integration.md.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';

@@ -5,9 +5,12 @@ import { DEFAULT_SECURITY_GROUP_HANDLER } from '../src/private/default-security-
 describe('network', () => {
   const { template } = synth({ environmentSuffix: 'dev' });
 
-  test('a VPC across two AZs by default, public and isolated subnets in each, named with the suffix', () => {
+  test('a VPC across two AZs by default, a public, a data and an application subnet in each, named with the suffix', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
-    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
+    for (const tier of ['Public', 'Data', 'Application']) {
+      expect(resourcesOf(template, 'AWS::EC2::Subnet').filter(([id]) => id.includes(`${tier}Subnet`))).toHaveLength(2);
+    }
     template.hasResourceProperties('AWS::EC2::VPC', {
       Tags: Match.arrayWith([{ Key: 'Name', Value: 'lgpd-pipeline-dev' }]),
     });
@@ -17,7 +20,7 @@ describe('network', () => {
 
   test('azCount 3 gives three AZs', () => {
     const t = synth({ environmentSuffix: 'dev', azCount: 3 }).template;
-    t.resourceCountIs('AWS::EC2::Subnet', 6);
+    t.resourceCountIs('AWS::EC2::Subnet', 9);
     const azs = new Set(resourcesOf(t, 'AWS::EC2::Subnet').map(([, s]) => JSON.stringify(s.Properties.AvailabilityZone)));
     expect(azs.size).toBe(3);
   });
@@ -28,12 +31,12 @@ describe('network', () => {
     }
   });
 
-  test('the data subnets have no route to an internet gateway or NAT', () => {
+  test('the data and application subnets have no route to an internet gateway or NAT', () => {
     const routes = resourcesOf(template, 'AWS::EC2::Route');
     const dataRouteTables = resourcesOf(template, 'AWS::EC2::RouteTable')
-      .filter(([id]) => id.includes('Data'))
+      .filter(([id]) => id.includes('Data') || id.includes('Application'))
       .map(([id]) => id);
-    expect(dataRouteTables).toHaveLength(2);
+    expect(dataRouteTables).toHaveLength(4);
     for (const [, route] of routes) {
       expect(dataRouteTables).not.toContain(route.Properties.RouteTableId.Ref);
     }

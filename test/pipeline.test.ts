@@ -155,13 +155,13 @@ describe('bring your own', () => {
 });
 
 describe('connections and grants', () => {
-  test('allowFrom opens only the database and cache ports, only to the client', () => {
+  test('allowFrom opens only the database and cache ports and the endpoints\' 443, only to the client', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc: pipeline.vpc });
     pipeline.allowFrom(client);
     const template = Template.fromStack(stack);
     const ingress = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
-    expect(ingress.map(r => r.FromPort).sort()).toEqual([5433, 6380]);
+    expect(ingress.map(r => r.FromPort).sort()).toEqual([443, 5433, 6380]);
     for (const rule of ingress) {
       expect(rule.ToPort).toBe(rule.FromPort);
       expect(rule.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^Client/);

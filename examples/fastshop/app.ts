@@ -5,7 +5,6 @@
  * A user's own app imports from 'cdk-lgpd-data-pipeline' instead of '../../src'.
  */
 import { App, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CacheNodeType, LgpdDataPipeline } from '../../src';
@@ -28,26 +27,23 @@ export class FastShopStack extends Stack {
       cacheNodeType: CacheNodeType.BURSTABLE4_GRAVITON_SMALL,
     });
 
-    // The transaction processor: writes to the stream, reads secrets, reaches the database and cache.
-    const processorSg = new ec2.SecurityGroup(this, 'ProcessorSecurityGroup', {
-      vpc: this.pipeline.vpc,
-      description: 'FastShop transaction processor',
-      allowAllOutbound: false,
-    });
-    // Opens the database and cache ports to the processor, and the processor's egress to them.
-    this.pipeline.allowFrom(processorSg);
-    const processorRole = new iam.Role(this, 'ProcessorRole', {
+    // The transaction processor: the reference processor shipped with the library, in the application
+    // subnets, reading the stream and storing each transaction in PostgreSQL and the customer's state in
+    // Redis; what it cannot process is kept in its failed-records queue, and its alarms go to the topic.
+    const processor = this.pipeline.addProcessor('Processor');
+
+    // The checkout service that produces the transactions: an ECS task role that may put records.
+    const checkout = new iam.Role(this, 'CheckoutTaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: 'FastShop transaction processor',
+      description: 'FastShop checkout service: puts card transactions on the pipeline stream',
     });
-    this.pipeline.grantWrite(processorRole);
-    this.pipeline.grantSecretsRead(processorRole);
+    this.pipeline.grantWrite(checkout);
     // The app's own compliance decision, scoped to the one policy it concerns.
-    const grantsPolicy = processorRole.node.findChild('DefaultPolicy');
+    const grantsPolicy = checkout.node.findChild('DefaultPolicy');
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
       Validations.of(grantsPolicy).acknowledge({
         id: `${pack}-IAMNoInlinePolicy`,
-        reason: 'CDK grants write this role\'s least-privilege permissions (put records, kms:GenerateDataKey, read two secrets) '
+        reason: 'CDK grants write this role\'s least-privilege permissions (put records, kms:GenerateDataKey) '
           + 'into its own inline policy, which lives and changes with the grants.',
       });
     }
@@ -56,6 +52,8 @@ export class FastShopStack extends Stack {
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.database.dbInstanceEndpointAddress });
     new CfnOutput(this, 'CacheEndpoint', { value: this.pipeline.cacheEndpointAddress });
     new CfnOutput(this, 'CachePort', { value: this.pipeline.cacheEndpointPort });
+    new CfnOutput(this, 'ProcessorFunction', { value: processor.function.functionName });
+    new CfnOutput(this, 'FailedRecordsQueue', { value: processor.failedRecordsQueue.queueUrl });
   }
 }
 

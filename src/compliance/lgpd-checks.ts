@@ -134,6 +134,11 @@ export class LgpdChecks extends NagPack {
         explanation: 'Add a flow log with TrafficType ALL on the VPC, delivered to an encrypted destination with a retention.',
       },
       {
+        rule: r.StreamConsumerFailedRecordsEncrypted,
+        info: `The consumer of a stream keeps the records it fails to process nowhere, or in a destination not encrypted with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Give the Lambda event source mapping an on-failure destination (an SQS queue or SNS topic) encrypted with your own KMS key, so what could not be processed is kept, and kept encrypted, until someone processes it again.',
+      },
+      {
         rule: r.PersonalDataStoreAlarmed,
         info: `The store of personal data has no CloudWatch alarm with an action on its metrics (${ART_48}).`,
         explanation: 'Alarm on the store (throttling, errors, free storage, replication) and send the alarm to a topic someone reads: the controller must detect an incident to communicate it to the ANPD and the data subjects.',

@@ -1,6 +1,8 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { PipelineMetrics } from './metrics';
 import { checkInt, fail } from '../private/validation';
 
@@ -30,6 +32,10 @@ export enum PipelineAlarm {
   CACHE_EVICTIONS = 'CACHE_EVICTIONS',
   /** ElastiCache: how far the furthest replica is behind its primary. */
   CACHE_REPLICATION_LAG = 'CACHE_REPLICATION_LAG',
+  /** A transaction processor: its invocations fail (a store is down, or a bug). */
+  PROCESSOR_ERRORS = 'PROCESSOR_ERRORS',
+  /** A transaction processor: records it gave up on wait in its failed-records queue. */
+  PROCESSOR_FAILED_RECORDS = 'PROCESSOR_FAILED_RECORDS',
 }
 
 /**
@@ -153,13 +159,13 @@ export interface MonitoringOptions {
  * its default, in one expression), how long, and what it tells the reader. The monitoring construct
  * turns each spec into one alarm (several for a cache of more than 10 nodes).
  */
-export interface AlarmSpec {
+export interface AlarmSpec<M = PipelineMetrics> {
   /** The kind, which `disabledAlarms` names. */
   readonly which: PipelineAlarm;
   /** Part of the alarm's name, `lgpd-pipeline-<suffix>-<slug>`, and of its construct id. */
   readonly slug: string;
   /** The metrics, one per alarm. */
-  readonly metrics: (m: PipelineMetrics) => cloudwatch.IMetric[];
+  readonly metrics: (m: M) => cloudwatch.IMetric[];
   /** The threshold, from the options or the default. */
   readonly threshold: (o: MonitoringOptions) => number;
   /** Periods evaluated; every one of them must breach (datapoints to alarm = evaluation periods). */
@@ -294,6 +300,36 @@ export const ALARM_SPECS: readonly AlarmSpec[] = [
     comparison: GTE,
     missing: NOT_BREACHING,
     description: o => `A cache replica has lagged its primary by ${replicationLag(o).toHumanString()} or more for 3 minutes: a failover would lose writes.`,
+  },
+];
+
+/** What a processor's alarms watch. */
+export interface ProcessorResources {
+  readonly function: lambda.IFunction;
+  readonly failedRecords: sqs.IQueue;
+}
+
+/** The alarms of each transaction processor (`pipeline.addProcessor`); the iterator age alarm of the stream covers its lag. */
+export const PROCESSOR_ALARM_SPECS: readonly AlarmSpec<ProcessorResources>[] = [
+  {
+    which: PipelineAlarm.PROCESSOR_ERRORS,
+    slug: 'errors',
+    metrics: p => [p.function.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) })],
+    threshold: () => 1,
+    evaluationPeriods: 3,
+    comparison: GTE,
+    missing: NOT_BREACHING,
+    description: () => 'The transaction processor has failed batches for 15 minutes: a store is unreachable or records cannot be stored; they are retried, then their positions go to the failed-records queue.',
+  },
+  {
+    which: PipelineAlarm.PROCESSOR_FAILED_RECORDS,
+    slug: 'failed-records',
+    metrics: p => [p.failedRecords.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) })],
+    threshold: () => 0,
+    evaluationPeriods: 1,
+    comparison: GT,
+    missing: NOT_BREACHING,
+    description: () => 'Records the transaction processor gave up on wait in its failed-records queue (shard and sequence numbers): read them from the stream before its retention ends, and process them again.',
   },
 ];
 

@@ -2,7 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARM_SPECS, AlarmSpec, MonitoringOptions, PipelineAlarm, validateMonitoringOptions } from './alarms';
+import { ALARM_SPECS, AlarmSpec, MonitoringOptions, PipelineAlarm, PROCESSOR_ALARM_SPECS, ProcessorResources, validateMonitoringOptions } from './alarms';
 import { pipelineDashboard } from './dashboard';
 import { PipelineMetrics } from './metrics';
 import { PipelineNames } from '../private/names';
@@ -51,10 +51,7 @@ export class PipelineMonitoring extends Construct {
           enforceSSL: true,
         });
       }
-      const disabled = new Set(options.disabledAlarms ?? []);
-      for (const spec of ALARM_SPECS) {
-        if (!disabled.has(spec.which)) this.createAlarms(spec);
-      }
+      for (const spec of ALARM_SPECS) this.createAlarms(spec, props.metrics, '', '');
     }
 
     if (options.dashboard) {
@@ -72,13 +69,25 @@ export class PipelineMonitoring extends Construct {
     return [...(this.byKind.get(which) ?? [])];
   }
 
-  private createAlarms(spec: AlarmSpec): void {
-    const { names, options, metrics } = this.props;
-    const watched = spec.metrics(metrics);
+  /**
+   * Adds the alarms of a transaction processor, named `lgpd-pipeline-<suffix>-<processor>-<slug>`.
+   *
+   * @param id the processor's construct id
+   * @param nameSlug the processor's part of physical names
+   */
+  public monitorProcessor(id: string, nameSlug: string, resources: ProcessorResources): void {
+    if (!(this.props.options.enableAlarms ?? true)) return;
+    for (const spec of PROCESSOR_ALARM_SPECS) this.createAlarms(spec, resources, id, `${nameSlug}-`);
+  }
+
+  private createAlarms<M>(spec: AlarmSpec<M>, source: M, idPrefix: string, namePrefix: string): void {
+    const { names, options } = this.props;
+    if ((options.disabledAlarms ?? []).includes(spec.which)) return;
+    const watched = spec.metrics(source);
     const alarms = watched.map((metric, i) => {
       const part = watched.length > 1 ? `-${i + 1}` : '';
-      const alarm = new cloudwatch.Alarm(this, `${pascal(spec.slug)}${part}`, {
-        alarmName: names.alarm(`${spec.slug}${part}`),
+      const alarm = new cloudwatch.Alarm(this, `${idPrefix}${pascal(spec.slug)}${part}`, {
+        alarmName: names.alarm(`${namePrefix}${spec.slug}${part}`),
         alarmDescription: `${spec.description(options)} (LGPD pipeline ${names.suffix})`,
         metric,
         threshold: spec.threshold(options),
@@ -95,7 +104,7 @@ export class PipelineMonitoring extends Construct {
       this.alarms.push(alarm);
       return alarm;
     });
-    this.byKind.set(spec.which, alarms);
+    this.byKind.set(spec.which, [...(this.byKind.get(spec.which) ?? []), ...alarms]);
   }
 }
 

@@ -8,7 +8,7 @@
  * upload); test/network-default-security-group.test.ts runs it against a fake EC2 client.
  *
  * Written by hand because aws-cdk-lib's provider costs every synth ~150 ms (region-info is loaded
- * to pick its runtime, and its handler is staged as an asset): see README, Performance.
+ * to pick its runtime, and its handler is staged as an asset): see docs/performance.md.
  */
 export const DEFAULT_SECURITY_GROUP_HANDLER = `'use strict';
 const { EC2 } = require('@aws-sdk/client-ec2');

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { ManagedPolicyPrincipal } from './policy-principal';
 import { acknowledge } from '../compliance/private/acknowledge';
 
 /** Whether the grantee's principal is known to be of the account of `scope`'s stack. */
@@ -76,7 +77,9 @@ export function grantSecretsRead(grantee: iam.IGrantable, key: kms.IKey, secrets
  * owners acknowledge it where their policy is.
  */
 function acknowledgeWildcard(grantee: iam.IGrantable, resourceArn: string, reason: string): void {
-  const policy = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal.node.tryFindChild('DefaultPolicy') : undefined;
+  const principal = grantee.grantPrincipal;
+  const policy = principal instanceof ManagedPolicyPrincipal ? principal.policy
+    : Construct.isConstruct(principal) ? principal.node.tryFindChild('DefaultPolicy') : undefined;
   if (!policy) return;
   // cdk-nag writes the finding with the ARN as CloudFormation shows it, pseudo parameters in <...>.
   const stack = Stack.of(policy);

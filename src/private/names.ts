@@ -44,6 +44,7 @@ export class PipelineNames {
   get flowLogGroup() { return `/${PREFIX}/${this.suffix}/vpc-flow-logs`; }
   /** The function that closes the default security group; Lambda writes its logs to `/aws/lambda/<name>`. */
   get defaultSecurityGroupFunction() { return `${this.vpc}-default-sg`; }
+  get endpointSecurityGroup() { return `lgpd-endpoints-${this.suffix}`; }
 
   // Key and stream
   get keyAlias() { return `alias/${PREFIX}-${this.suffix}`; }
@@ -63,6 +64,19 @@ export class PipelineNames {
   get cacheSecurityGroup() { return `lgpd-cache-${this.suffix}`; }
   get cacheAuthSecret() { return `${PREFIX}/${this.suffix}/cache-auth-token`; }
   cacheLogGroup(kind: string) { return `/${PREFIX}/${this.suffix}/cache/${kind}`; }
+
+  // Processors
+  /** The physical names of one processor, from its construct id (letters and digits, PascalCase or not). */
+  processor(id: string) {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(id)) {
+      fail('processor id', id, 'must be letters and digits, starting with a letter: it is part of the processor\'s physical names');
+    }
+    const fn = `lgpd-processor-${this.suffix}-${id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+    if (fn.length > 64) {
+      fail('processor id', id, `makes the function name "${fn}" longer than Lambda's 64 characters: use a shorter id`);
+    }
+    return { function: fn, failedRecordsQueue: `${fn}-failed`, kebab: fn.slice(`lgpd-processor-${this.suffix}-`.length) };
+  }
 
   // Monitoring
   get alarmTopic() { return `${PREFIX}-alarms-${this.suffix}`; }

@@ -6,7 +6,7 @@ import { LgpdChecks } from '../../src';
 /**
  * The negative control: the same resources written by hand get findings from every pack, so the
  * packs (and LgpdChecks) do look at these resource types; the construct's clean result is earned.
- * The figures are the "before" column of the compliance docs.
+ * The figures are the "before" column of docs/compliance.md (The figures).
  */
 describe('a hand-written stack with the seed resources', () => {
   const app = new App();

@@ -13,6 +13,7 @@ const EXPORTED_NAMES = [
   'CacheEngineVersion',
   'CacheMetrics',
   'CacheNodeType',
+  'ClientEndpoints',
   'DATA_CLASSIFICATION_TAG',
   'DatabaseMetrics',
   'ENVIRONMENT_SUFFIX_TAG',
@@ -20,12 +21,17 @@ const EXPORTED_NAMES = [
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineMetrics',
+  'ProcessorDatabaseAccess',
   'StreamMetrics',
+  'TransactionProcessor',
 ];
 
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
-  LgpdDataPipeline: { methods: ['alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'] },
+  LgpdDataPipeline: {
+    methods: ['addProcessor', 'alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'],
+    statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS'],
+  },
   CacheNodeType: {
     methods: ['toString'],
     statics: ['of', 'BURSTABLE4_GRAVITON_MICRO', 'BURSTABLE4_GRAVITON_SMALL', 'BURSTABLE4_GRAVITON_MEDIUM', 'STANDARD7_GRAVITON_LARGE', 'STANDARD7_GRAVITON_XLARGE', 'STANDARD7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_LARGE', 'MEMORY7_GRAVITON_XLARGE', 'MEMORY7_GRAVITON_XLARGE2', 'MEMORY7_GRAVITON_XLARGE4'],
@@ -33,6 +39,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
   CacheEngineVersion: { statics: ['redis', 'valkey', 'REDIS_6_2', 'REDIS_7_0', 'REDIS_7_1', 'VALKEY_7_2', 'VALKEY_8_0', 'VALKEY_8_1'] },
   StreamMetrics: { methods: ['metricGetRecordsIteratorAgeMilliseconds', 'metricWriteProvisionedThroughputExceeded', 'metricReadProvisionedThroughputExceeded'] },
   DatabaseMetrics: { methods: ['metricCPUUtilization', 'metricFreeStorageSpace', 'metricDatabaseConnections'] },
+  ProcessorDatabaseAccess: { statics: ['MASTER_SECRET', 'iamUser'] },
   CacheMetrics: { methods: ['metricCPUUtilization', 'metricEngineCPUUtilization', 'metricDatabaseMemoryUsagePercentage', 'metricEvictions', 'metricReplicationLag'] },
 };
 
@@ -42,7 +49,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
  */
 const FACADE_PROPERTIES = [
   'alarmTopic?', 'alarms', 'cacheAuthSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
-  'cacheReplicationGroup', 'cacheSecurityGroup', 'connections', 'dashboard?', 'database', 'databaseSecret', 'encryptionKey',
+  'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'dashboard?', 'database', 'databaseSecret', 'encryptionKey',
   'environmentSuffix', 'metrics', 'stream', 'vpc',
 ];
 
@@ -61,7 +68,8 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     file: 'src/lgpd-data-pipeline.ts',
     members: [
       'environmentSuffix', 'azCount?', 'streamMode?', 'shardCount?', 'streamRetention?', 'cacheNodeType?', 'cacheEngineVersion?',
-      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'encryptionKey?',
+      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'clientSubnets?',
+      'clientEndpoints?', 'encryptionKey?',
       'allowedRegions?', 'dataClassification?', 'logRetention?', 'monitoring?',
     ],
   },
@@ -78,6 +86,14 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
       'cacheReplicationLagThreshold?',
     ],
   },
+  TransactionProcessorOptions: {
+    file: 'src/processor.ts',
+    members: [
+      'code?', 'handler?', 'runtime?', 'memorySize?', 'timeout?', 'environment?', 'batchSize?', 'maxBatchingWindow?', 'startingPosition?',
+      'parallelizationFactor?', 'bisectBatchOnError?', 'retryAttempts?', 'maxRecordAge?', 'reportBatchItemFailures?', 'databaseAccess?',
+      'cacheTtl?', 'reservedConcurrentExecutions?',
+    ],
+  },
   PipelineMetricsProps: {
     file: 'src/monitoring/metrics.ts',
     members: ['streamName', 'databaseInstanceIdentifier', 'cacheReplicationGroupId', 'cacheNodeGroups?', 'cacheNodesPerGroup?'],
@@ -91,7 +107,8 @@ function publicProperties(file: string, name: string): string[] {
   if (!found) throw new Error(`class ${name} not found in ${file}`);
   const isPublic = (m: ts.ClassElement) => !(ts.getModifiers(m as ts.PropertyDeclaration) ?? [])
     .some(mod => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(mod.kind));
-  return found.members.filter(ts.isPropertyDeclaration).filter(isPublic)
+  // `_`-prefixed members are @internal: jsii leaves them out of every language's API.
+  return found.members.filter(ts.isPropertyDeclaration).filter(isPublic).filter(m => !m.name.getText(source).startsWith('_'))
     .map(m => `${m.name.getText(source)}${m.questionToken ? '?' : ''}`).sort();
 }
 

@@ -13,7 +13,7 @@ import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps } from '../../src';
+import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps, ProcessorDatabaseAccess, TransactionProcessorOptions } from '../../src';
 
 const SA_EAST_1: StackProps = { env: { region: 'sa-east-1' } };
 
@@ -228,6 +228,13 @@ const INVALID_CASES: InvalidCase[] = [
     })),
   },
   {
+    when: 'the clients would run in public subnets',
+    prop: 'clientSubnets',
+    got: '"public subnets"',
+    allowed: /^clients must run in private or isolated subnets, reaching AWS through VPC endpoints$/,
+    build: pipeline({ clientSubnets: { subnetType: ec2.SubnetType.PUBLIC } }),
+  },
+  {
     when: 'a brought VPC has data subnets in one AZ only',
     prop: 'vpc',
     got: '"1 availability zone(s)"',
@@ -245,6 +252,46 @@ const INVALID_CASES: InvalidCase[] = [
     got: '40',
     allowed: /^must keep cacheNodeGroups x cacheNodesPerGroup \(40 x 3 = 120\) at most 90 nodes, the default ElastiCache quota of nodes per cluster$/,
     build: pipeline({ cacheNodeGroups: 40, cacheNodesPerGroup: 3, monitoring: { enableAlarms: false } }),
+  },
+
+  // ---- transaction processor ------------------------------------------------------------------------
+  { when: 'processor.batchSize is 0', prop: 'processor.batchSize', got: '0', allowed: /^must be an integer from 1 to 10000$/, build: withProcessor({ batchSize: 0 }) },
+  { when: 'processor.parallelizationFactor is 11', prop: 'processor.parallelizationFactor', got: '11', allowed: /^must be an integer from 1 to 10$/, build: withProcessor({ parallelizationFactor: 11 }) },
+  {
+    when: 'processor.retryAttempts is -1 (unbounded)',
+    prop: 'processor.retryAttempts',
+    got: '-1',
+    allowed: /^must be an integer from 0 to 10000 \(never unbounded: a poison record would block its shard\)$/,
+    build: withProcessor({ retryAttempts: -1 }),
+  },
+  {
+    when: 'processor.maxRecordAge outlives the stream\'s retention',
+    prop: 'processor.maxRecordAge',
+    got: 'Duration.days(2)',
+    allowed: /^must be a whole number of seconds from 60 to 86400 \(at most the stream's retention, so a failed record can still be read from the stream\)$/,
+    build: withProcessor({ maxRecordAge: Duration.days(2) }),
+  },
+  { when: 'processor.maxBatchingWindow is over 5 minutes', prop: 'processor.maxBatchingWindow', got: 'Duration.seconds(301)', allowed: /^must be a whole number of seconds from 0 to 300$/, build: withProcessor({ maxBatchingWindow: Duration.seconds(301) }) },
+  {
+    when: 'processor.handler is given without processor.code',
+    prop: 'processor.handler',
+    got: '"index.main"',
+    allowed: /^must be given together with processor.code \(the reference processor has its own\)$/,
+    build: withProcessor({ handler: 'index.main' }),
+  },
+  {
+    when: 'the processor id has a hyphen',
+    prop: 'processor id',
+    got: '"fraud-score"',
+    allowed: /^must be letters and digits, starting with a letter/,
+    build: stack => { new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev' }).addProcessor('fraud-score'); },
+  },
+  {
+    when: 'the processor\'s IAM database user is not a PostgreSQL user name',
+    prop: 'processor.databaseAccess',
+    got: '"Bad User"',
+    allowed: /^must be a lower-case PostgreSQL user name/,
+    build: withProcessor(() => ({ databaseAccess: ProcessorDatabaseAccess.iamUser('Bad User') })),
   },
 
   // ---- monitoring -----------------------------------------------------------------------------------
@@ -277,6 +324,13 @@ const INVALID_CASES: InvalidCase[] = [
     build: pipeline({ monitoring: { cacheEvictionsThreshold: 0 } }),
   },
 ];
+
+/** A pipeline with `dev` as suffix and a processor with the given options. */
+function withProcessor(options: TransactionProcessorOptions | (() => TransactionProcessorOptions)): (stack: Stack) => void {
+  return stack => {
+    new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev' }).addProcessor('Processor', typeof options === 'function' ? options() : options);
+  };
+}
 
 function isolatedVpc(stack: Stack, azs: number): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: azs, subnetConfiguration: [{ name: 'Iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });

@@ -3,7 +3,10 @@
  * @aws-cdk/cloudformation-diff; scaling, retention and alarm changes must replace none of the
  * database, the replication group, the stream and the key.
  */
-import { CHANGES, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../fixtures/update-matrix';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildFastShopApp } from '../../examples/fastshop/app';
+import { CHANGES, classify, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../fixtures/update-matrix';
 
 describe('update matrix', () => {
   let rows: MatrixRow[];
@@ -39,7 +42,7 @@ describe('update matrix', () => {
     ]);
   });
 
-  test('every change is recorded, and README.md (Reliability) shows the current table', () => {
+  test('every change is recorded, and docs/reliability.md shows the current table', () => {
     expect(rows.length).toBe(CHANGES.length);
     const inDocs = tableInDocs();
     if (inDocs === undefined) throw new Error(`${DOCS_FILE} has no update-matrix block`);
@@ -48,5 +51,21 @@ describe('update matrix', () => {
     // non-stateful resource elsewhere does not fail this test; the verdicts and stateful columns are.
     const withoutLastColumn = (table: string) => table.split('\n').map(line => line.startsWith('|') ? line.replace(/\|[^|]*\|$/, '|') : line);
     expect(withoutLastColumn(inDocs)).toEqual(withoutLastColumn(renderTable(rows)));
+  });
+
+  // The FastShop template as the last landed layout deployed it, before the application subnets and the
+  // VPC endpoints (test/fixtures/upgrade/, synthesized at commit 448b599). Upgrading a running pipeline
+  // to this version adds the new subnet tier at the end of the VPC's subnet configuration, so no
+  // existing subnet (and no subnet group of the stores) moves.
+  test('upgrading a deployed FastShop pipeline to the application tier and endpoints replaces no stateful resource and no subnet', () => {
+    const before = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'upgrade', 'fastshop-before-application-tier.template.json'), 'utf-8'));
+    const after = buildFastShopApp().synth().getStackByName('FastShopPipeline').template;
+    const row = classify({ change: 'upgrade', scaling: true, props: () => ({ environmentSuffix: 'dev' }) }, before, after);
+    expect(row.verdict).toBe('safe to change');
+    expect(row.otherReplaced.filter(t => /Subnet|VPC|RouteTable/.test(t))).toEqual([]);
+    const added = Object.keys(after.Resources).filter(id => !(id in before.Resources));
+    expect(added.filter(id => after.Resources[id].Type === 'AWS::EC2::Subnet').sort()).toEqual([
+      'PipelineNetworkApplicationSubnet1Subnet4797A7B5', 'PipelineNetworkApplicationSubnet2SubnetF6868202',
+    ]);
   });
 });

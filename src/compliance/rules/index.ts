@@ -1,7 +1,7 @@
 /**
  * Every rule of {@link LgpdChecks}, one file each. Loaded by `LgpdChecks` when it is constructed, not when
  * the library is imported: the rules load aws-cdk-lib's S3 and DynamoDB modules, which an app that
- * only builds a pipeline should not pay for at every synth (README, Performance).
+ * only builds a pipeline should not pay for at every synth (docs/performance.md).
  */
 export { default as PersonalDataStoreAlarmed } from './cloudwatch/PersonalDataStoreAlarmed';
 export { default as DynamoDBBoundedRetention } from './dynamodb/DynamoDBBoundedRetention';
@@ -10,6 +10,7 @@ export { default as ElastiCacheCustomerManagedKey } from './elasticache/ElastiCa
 export { default as ElastiCacheTransitEncryptionRequired } from './elasticache/ElastiCacheTransitEncryptionRequired';
 export { personalDataInAllowedRegions } from './general/PersonalDataInAllowedRegions';
 export { default as KinesisStreamCustomerManagedKey } from './kinesis/KinesisStreamCustomerManagedKey';
+export { default as StreamConsumerFailedRecordsEncrypted } from './lambda/StreamConsumerFailedRecordsEncrypted';
 export { default as LogGroupBoundedRetention } from './logs/LogGroupBoundedRetention';
 export { default as LogGroupCustomerManagedKey } from './logs/LogGroupCustomerManagedKey';
 export { default as RDSAuditLogsExported } from './rds/RDSAuditLogsExported';

@@ -1,0 +1,134 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PipelineNames } from './private/names';
+
+/**
+ * Which VPC endpoints the pipeline creates, so that its clients reach AWS with no internet path
+ * (no NAT gateway, no public IP: LGPD Art. 46).
+ */
+export enum ClientEndpoints {
+  /** None: the VPC already has them, or the clients reach AWS another way. */
+  NONE = 'NONE',
+  /**
+   * Interface endpoints for Kinesis Data Streams and Secrets Manager: what a producer or processor of
+   * the pipeline calls (a processor's Lambda event source mapping polls the stream from the Lambda
+   * service, outside the VPC).
+   */
+  PIPELINE = 'PIPELINE',
+  /**
+   * `PIPELINE`, plus what container and observability clients need: ECR (`ecr.api`, `ecr.dkr`),
+   * CloudWatch Logs, STS, and the S3 gateway endpoint (ECR image layers) on the application subnets'
+   * route tables.
+   */
+  PIPELINE_AND_CONTAINERS = 'PIPELINE_AND_CONTAINERS',
+}
+
+/** Properties of {@link PipelineEndpoints}. */
+export interface PipelineEndpointsProps {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The subnets the clients live in: the interface endpoints get a network interface in each AZ of them. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Which endpoints; not `NONE`. */
+  readonly endpoints: ClientEndpoints;
+  /** The pipeline's physical names. */
+  readonly names: PipelineNames;
+}
+
+/** The interface endpoints of each choice, by construct id. */
+const INTERFACE_ENDPOINTS: Record<string, Array<[string, ec2.InterfaceVpcEndpointAwsService]>> = {
+  [ClientEndpoints.PIPELINE]: [
+    ['KinesisStreams', ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS],
+    ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+  ],
+  [ClientEndpoints.PIPELINE_AND_CONTAINERS]: [
+    ['KinesisStreams', ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS],
+    ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+    ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+    ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+    ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+    ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+  ],
+};
+
+/**
+ * VPC endpoints in the application subnets, with private DNS (clients use the services' usual names),
+ * their own security group that admits HTTPS only from the pipeline's clients (`allowFrom`), and
+ * endpoint policies that limit them to principals and resources of this account.
+ *
+ * Internal: `LgpdDataPipeline.allowFrom` wires a client to them.
+ */
+export class PipelineEndpoints extends Construct implements ec2.IConnectable {
+  /** HTTPS from the clients to the interface endpoints; `allowDefaultPortFrom(client)` admits one. */
+  public readonly connections: ec2.Connections;
+  /** Whether the S3 gateway endpoint exists, whose prefix list a client with restricted egress must reach. */
+  public readonly s3Gateway: boolean;
+
+  constructor(scope: Construct, id: string, props: PipelineEndpointsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      securityGroupName: props.names.endpointSecurityGroup,
+      description: `VPC endpoints of the LGPD pipeline (${props.names.suffix}): HTTPS only from allowed clients`,
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(443) });
+
+    // Anyone may call through the endpoints only as a principal of this account, and only on resources
+    // of this account (`IfExists`: a few calls name no resource, ecr:GetAuthorizationToken for one).
+    const thisAccount = new iam.PolicyStatement({
+      principals: [new iam.AnyPrincipal()],
+      actions: ['*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:PrincipalAccount': stack.account },
+        StringEqualsIfExists: { 'aws:ResourceAccount': stack.account },
+      },
+    });
+
+    for (const [endpointId, service] of INTERFACE_ENDPOINTS[props.endpoints] ?? []) {
+      const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId, {
+        vpc: props.vpc,
+        service,
+        subnets: { ...props.subnets, onePerAz: true },
+        securityGroups: [securityGroup],
+        // Not `open`: that would admit the whole VPC CIDR, the data subnets included, on 443.
+        open: false,
+        privateDnsEnabled: true,
+      });
+      endpoint.addToPolicy(thisAccount);
+    }
+
+    this.s3Gateway = props.endpoints === ClientEndpoints.PIPELINE_AND_CONTAINERS;
+    if (this.s3Gateway) {
+      const s3 = new ec2.GatewayVpcEndpoint(this, 'S3', {
+        vpc: props.vpc,
+        service: ec2.GatewayVpcEndpointAwsService.S3,
+        subnets: [props.subnets],
+      });
+      s3.addToPolicy(thisAccount);
+      // ECR keeps image layers in an S3 bucket of AWS's own account, which clients must read to pull.
+      s3.addToPolicy(new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [`arn:${stack.partition}:s3:::prod-${stack.region}-starport-layer-bucket/*`],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } },
+      }));
+    }
+  }
+
+  /**
+   * Lets `client` call AWS through the endpoints: HTTPS to the interface endpoints' security group, with
+   * the client's matching egress, and, with the S3 gateway, the client's egress on 443 (in an isolated
+   * subnet that reaches only what the route tables route: the S3 gateway and the VPC itself).
+   */
+  public allowFrom(client: ec2.IConnectable): void {
+    this.connections.allowDefaultPortFrom(client, 'LGPD pipeline client to the VPC endpoints');
+    if (this.s3Gateway) {
+      client.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3 gateway endpoint (ECR image layers): routed to S3 only');
+    }
+  }
+}

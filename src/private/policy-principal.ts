@@ -1,0 +1,36 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IDependable } from 'constructs';
+
+/**
+ * A role whose grants land in a customer-managed policy rather than in the role's inline default
+ * policy (HIPAA, NIST 800-53 and PCI DSS `IAMNoInlinePolicy`): `iam.Grant` and every `grant*` method
+ * call `addToPrincipalPolicy`, which here adds the statement to `policy`.
+ *
+ * Written by hand: aws-cdk-lib's Role always writes grants into its inline `DefaultPolicy`.
+ */
+export class ManagedPolicyPrincipal implements iam.IPrincipal {
+  public readonly grantPrincipal: iam.IPrincipal = this;
+  public readonly assumeRoleAction: string;
+  public readonly policyFragment: iam.PrincipalPolicyFragment;
+  public readonly principalAccount?: string;
+
+  /**
+   * @param role the role the statements are for
+   * @param policy the customer-managed policy attached to it, which receives every grant
+   */
+  constructor(public readonly role: iam.IRole, public readonly policy: iam.ManagedPolicy) {
+    this.assumeRoleAction = role.assumeRoleAction;
+    this.policyFragment = role.policyFragment;
+    this.principalAccount = role.principalAccount;
+  }
+
+  public addToPolicy(statement: iam.PolicyStatement): boolean {
+    return this.addToPrincipalPolicy(statement).statementAdded;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.policy.addStatements(statement);
+    const dependable: IDependable = this.policy;
+    return { statementAdded: true, policyDependable: dependable };
+  }
+}

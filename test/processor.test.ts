@@ -1,0 +1,220 @@
+/**
+ * pipeline.addProcessor: a Lambda function wired to the stream and the stores. What the reference
+ * processor does with the records is proven against real PostgreSQL and Redis in test/processor/
+ * (`npx projen test:processor`); here, what the template gives it to run with.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LgpdDataPipelineProps, PipelineAlarm, ProcessorDatabaseAccess, TransactionProcessor, TransactionProcessorOptions } from '../src';
+import { NetworkModel } from './fixtures/reachability';
+import { build, only, resourcesOf } from './util';
+
+function withProcessor(options: TransactionProcessorOptions = {}, props: Partial<LgpdDataPipelineProps> = {}) {
+  const { stack, pipeline } = build({ environmentSuffix: 'dev', shardCount: 2, ...props });
+  const processor = pipeline.addProcessor('Processor', options);
+  return { stack, pipeline, processor, template: Template.fromStack(stack) };
+}
+
+const KEY_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineKey'), 'Arn'] };
+
+describe('a processor with the defaults', () => {
+  const { stack, pipeline, processor, template } = withProcessor();
+  const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('PipelineProcessor'));
+  const [functionId, fnResource] = functions[0];
+
+  test('runs the bundled reference processor on Node.js 24 (arm64), named with the suffix', () => {
+    expect(functions).toHaveLength(1);
+    expect(fnResource.Properties).toMatchObject({
+      FunctionName: 'lgpd-processor-dev-processor',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 60,
+    });
+    const asset = path.join(__dirname, '..', 'assets', 'handlers', 'transaction-processor', 'index.js');
+    expect(fs.existsSync(asset)).toBe(true);
+    expect(fs.readFileSync(asset, 'utf-8')).toMatch(/exports\.handler|handler:/);
+  });
+
+  test('is configured for the pipeline\'s stores: endpoints, ports, secrets and the runtime\'s Amazon CA bundle', () => {
+    expect(stack.resolve(fnResource.Properties.Environment.Variables)).toEqual({
+      DB_HOST: { 'Fn::GetAtt': ['PipelineDatabase0EE08539', 'Endpoint.Address'] },
+      DB_PORT: '5433',
+      DB_NAME: 'transactions',
+      DB_SECRET_ARN: { 'Fn::GetAtt': ['PipelineDatabase0EE08539', 'MasterUserSecret.SecretArn'] },
+      CACHE_HOST: { 'Fn::GetAtt': ['PipelineCacheD3E320C9', 'PrimaryEndPoint.Address'] },
+      CACHE_PORT: { 'Fn::GetAtt': ['PipelineCacheD3E320C9', 'PrimaryEndPoint.Port'] },
+      CACHE_AUTH_SECRET_ARN: { Ref: 'PipelineCacheAuthToken10294514' },
+      CACHE_CLUSTER_MODE: 'false',
+      CACHE_TTL_SECONDS: '86400',
+      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+    });
+  });
+
+  test('runs in the application subnets, and reaches the database, the cache and the two endpoints only', () => {
+    const model = new NetworkModel(template.toJSON());
+    const subnets = fnResource.Properties.VpcConfig.SubnetIds.map((s: any) => s.Ref);
+    expect(subnets.sort()).toEqual(model.subnetsNamed('Application').sort());
+    const [groupRef] = fnResource.Properties.VpcConfig.SecurityGroupIds;
+    expect(model.reachableFrom(groupRef['Fn::GetAtt'][0], subnets)).toEqual([
+      'PipelineCacheD3E320C9 tcp/6380', 'PipelineDatabase0EE08539 tcp/5433',
+      'kinesis-streams (interface endpoint) tcp/443', 'secretsmanager (interface endpoint) tcp/443',
+    ]);
+  });
+
+  test('logs to its own log group, encrypted with the pipeline key, bounded, kept like the pipeline\'s logs', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/lambda/lgpd-processor-dev-processor', KmsKeyId: KEY_ARN, RetentionInDays: 365 },
+      DeletionPolicy: Match.stringLikeRegexp('Retain'),
+    });
+    expect(fnResource.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^PipelineProcessorLogs/) });
+  });
+
+  test('reads the stream from the oldest record, in batches of 100, with bisection, partial batch responses and bounded retries and age', () => {
+    const mapping = only(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: functionId },
+      EventSourceArn: { 'Fn::GetAtt': ['PipelineStream7C05F50C', 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 3600,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^PipelineProcessorFailedRecords/), 'Arn'] } } },
+    });
+    // Lambda checks the role can read the stream when the mapping is created: it waits for the policy.
+    expect(mapping.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^PipelineProcessorPolicy/)]));
+    expect(processor.eventSourceMapping).toBeInstanceOf(lambda.EventSourceMapping);
+  });
+
+  test('keeps what it gives up on in an SQS queue encrypted with the pipeline key, TLS only, for 14 days', () => {
+    const [queueId, queue] = resourcesOf(template, 'AWS::SQS::Queue')[0];
+    expect(queue.Properties).toMatchObject({
+      QueueName: 'lgpd-processor-dev-processor-failed',
+      KmsMasterKeyId: { 'Fn::GetAtt': ['PipelineKey5335B18C', 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    expect(fnResource.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+  });
+
+  test('reserves one execution per shard (what a Kinesis event source runs at most)', () => {
+    expect(fnResource.Properties.ReservedConcurrentExecutions).toBe(2);
+  });
+
+  test('alarms on errors and on failed records, to the pipeline\'s topic', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties)
+      .filter(a => a.AlarmName.startsWith('lgpd-pipeline-dev-processor-'));
+    expect(alarms.map(a => [a.AlarmName, a.Namespace, a.MetricName, a.Statistic, a.Threshold, a.ComparisonOperator])).toEqual([
+      ['lgpd-pipeline-dev-processor-errors', 'AWS/Lambda', 'Errors', 'Sum', 1, 'GreaterThanOrEqualToThreshold'],
+      ['lgpd-pipeline-dev-processor-failed-records', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', 0, 'GreaterThanThreshold'],
+    ]);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^PipelineMonitoringAlarmTopic/) }]);
+    expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_ERRORS)).toHaveLength(1);
+    expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_FAILED_RECORDS)).toHaveLength(1);
+  });
+
+  test('its permissions are one customer-managed policy on its own role, no inline policy; its connections are the function\'s', () => {
+    const role = resourcesOf(template, 'AWS::IAM::Role').find(([id]) => id.startsWith('PipelineProcessorRole'))!;
+    expect(fnResource.Properties.Role).toEqual({ 'Fn::GetAtt': [role[0], 'Arn'] });
+    expect(role[1].Properties.ManagedPolicyArns).toBeUndefined();
+    const managed = resourcesOf(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) => JSON.stringify(p.Properties.Roles ?? []).includes(role[0]));
+    expect(managed.map(([id]) => id)).toEqual([expect.stringMatching(/^PipelineProcessorPolicy/)]);
+    expect(resourcesOf(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles ?? []).includes(role[0]))).toEqual([]);
+    expect(processor.connections).toBe(processor.function.connections);
+    expect(processor).toBeInstanceOf(TransactionProcessor);
+  });
+});
+
+describe('a processor with options', () => {
+  test('batching, position, parallelization, retries and age are passed to the event source', () => {
+    const { template } = withProcessor({
+      batchSize: 500,
+      maxBatchingWindow: Duration.seconds(5),
+      startingPosition: lambda.StartingPosition.LATEST,
+      parallelizationFactor: 2,
+      bisectBatchOnError: false,
+      retryAttempts: 3,
+      maxRecordAge: Duration.minutes(30),
+      reportBatchItemFailures: false,
+    });
+    const mapping = only(template, 'AWS::Lambda::EventSourceMapping').Properties;
+    expect(mapping).toMatchObject({
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 5,
+      StartingPosition: 'LATEST',
+      ParallelizationFactor: 2,
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 1800,
+    });
+    expect(mapping.FunctionResponseTypes).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'lgpd-processor-dev-processor', ReservedConcurrentExecutions: 4 });
+  });
+
+  test('IAM database authentication: the user is set and granted rds-db:connect, and the master secret is not readable', () => {
+    const { template, stack } = withProcessor({ databaseAccess: ProcessorDatabaseAccess.iamUser('processor') });
+    const env = func(template).Properties.Environment.Variables;
+    expect(env.DB_IAM_USER).toBe('processor');
+    expect(env.DB_SECRET_ARN).toBeUndefined();
+    const policy = JSON.stringify(stack.resolve(resourcesOf(template, 'AWS::IAM::ManagedPolicy')
+      .find(([id]) => id.startsWith('PipelineProcessorPolicy'))![1].Properties.PolicyDocument));
+    expect(policy).toContain('rds-db:connect');
+    expect(policy).toContain('dbuser:');
+    expect(policy).toContain('PipelineCacheAuthToken');
+    expect(policy).not.toContain('rds!db-');
+  });
+
+  test('your own code, handler and runtime replace the reference processor; the wiring stays', () => {
+    const { template } = withProcessor({ code: lambda.Code.fromInline('exports.main = async () => ({ batchItemFailures: [] });'), handler: 'index.main', runtime: lambda.Runtime.NODEJS_22_X, environment: { MODE: 'audit' } });
+    const f = func(template).Properties;
+    expect(f).toMatchObject({ Handler: 'index.main', Runtime: 'nodejs22.x', Code: { ZipFile: 'exports.main = async () => ({ batchItemFailures: [] });' } });
+    expect(f.Environment.Variables).toMatchObject({ MODE: 'audit', DB_NAME: 'transactions' });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
+  test('cluster mode: the processor uses the configuration endpoint and a cluster client', () => {
+    const env = func(withProcessor({}, { cacheNodeGroups: 2 }).template).Properties.Environment.Variables;
+    expect(env.CACHE_CLUSTER_MODE).toBe('true');
+    expect(env.CACHE_HOST).toEqual({ 'Fn::GetAtt': ['PipelineCacheD3E320C9', 'ConfigurationEndPoint.Address'] });
+  });
+
+  test('an on-demand stream: no concurrency reserved unless asked', () => {
+    const { template } = withProcessor({}, { shardCount: undefined, streamMode: kinesis.StreamMode.ON_DEMAND });
+    expect(func(template).Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  test('disabled processor alarms are not created, and enableAlarms false creates none', () => {
+    const off = withProcessor({}, { monitoring: { disabledAlarms: [PipelineAlarm.PROCESSOR_ERRORS] } }).template;
+    const names = resourcesOf(off, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.AlarmName);
+    expect(names).toContain('lgpd-pipeline-dev-processor-failed-records');
+    expect(names).not.toContain('lgpd-pipeline-dev-processor-errors');
+    withProcessor({}, { monitoring: { enableAlarms: false } }).template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('two processors get their own names, queues, groups and alarms', () => {
+    const { stack, pipeline } = build({ environmentSuffix: 'dev' });
+    pipeline.addProcessor('Ledger');
+    pipeline.addProcessor('FraudScore');
+    const template = Template.fromStack(stack);
+    const names = resourcesOf(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties.FunctionName).filter(n => n?.startsWith('lgpd-processor'));
+    expect(names.sort()).toEqual(['lgpd-processor-dev-fraud-score', 'lgpd-processor-dev-ledger']);
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_ERRORS)).toHaveLength(2);
+    expect(new Set(resourcesOf(template, 'AWS::EC2::SecurityGroup').map(([, r]) => r.Properties.GroupName)).size)
+      .toBe(resourcesOf(template, 'AWS::EC2::SecurityGroup').length);
+  });
+});
+
+function func(template: Template): any {
+  return resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PipelineProcessor'))![1];
+}
