@@ -91,8 +91,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 120_000,
       testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/'],
-      // consumers/out holds test:install's registries and consumer projects (package.json files
-      // named like this one); jest must not index them.
+      // consumers/ holds other projects (the consumers, the registries' tools); jest must not index them.
       modulePathIgnorePatterns: ['<rootDir>/consumers/'],
     },
   },

@@ -48,11 +48,15 @@ done
 [ ${#ends[@]} -gt 0 ] || ends=(low high)
 [ ${#languages[@]} -gt 0 ] || languages=(python java go)
 
+# Results (templates, logs) in consumers/out; registries and consumer projects outside the repository:
+# their node_modules hold copies of our package, whose .jsii jsii-docgen would find (it reads every
+# .jsii under the project) and document instead of ours.
 out="${root}/consumers/out"
-rm -rf "${out}"
-mkdir -p "${out}/logs" "${out}/work"
+work="${TMPDIR:-/tmp}/cdk-lgpd-data-pipeline-test-install"
+rm -rf "${out}" "${work}"
+mkdir -p "${out}/logs" "${work}"
 export LOG_DIR="${out}/logs"
-export REGISTRY_DIR="${out}/registries"
+export REGISTRY_DIR="${work}/registries"
 summary=()
 failed=0
 
@@ -74,7 +78,7 @@ step() { # name command...
 finish() {
   stop_registries
   echo
-  echo "test:install (version ${version:-?}; seconds per step; logs in consumers/out/logs/)"
+  echo "test:install (version ${version:-?}; seconds per step; logs in consumers/out/logs/, projects in ${work}/)"
   printf '%s\n' "${summary[@]}" | tee "${out}/summary.txt"
   echo "total $(( $(now) - start )) s, ${failed} failed"
 }
@@ -131,10 +135,10 @@ for language in "${languages[@]}"; do
 done
 
 # ---- The consumers -----------------------------------------------------------------------------------
-# Each gets a fresh directory, consumers/out/work/<end>-<language>, and writes its templates to
+# Each gets a fresh directory, $work/<end>-<language>, and writes its templates to
 # consumers/out/<end>/<language>.
 fresh() { # end language: prints the directory
-  local dir="${out}/work/$1-$2"
+  local dir="${work}/$1-$2"
   mkdir -p "${dir}" "${out}/$1/$2"
   echo "${dir}"
 }
@@ -157,7 +161,7 @@ consumer_typescript() { # end
     npm ls cdk-lgpd-data-pipeline aws-cdk-lib constructs cdk-nag
     npx tsc || exit 1
     CONSUMER_OUTDIR="${out}/$1/typescript" node app.js || exit 1
-    if [ "$1" = high ]; then CONSUMER_OUTDIR="${out}/work/$1-typescript/cdk.out.nag" node nag.js || exit 1; fi
+    if [ "$1" = high ]; then CONSUMER_OUTDIR="${work}/$1-typescript/cdk.out.nag" node nag.js || exit 1; fi
   )
 }
 
