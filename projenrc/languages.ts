@@ -11,7 +11,9 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // our strict rosetta run compiled from it, and translates live only what it lacks. rosetta/ (the
   // fixture those snippets compile against) is needed only to compile them, here. What the tarball
   // holds is tested: test/package-contents.test.ts.
-  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml', '/rosetta/']) project.addPackageIgnore(p);
+  // RULES.md, like docs/, is read on GitHub (the README links there; Construct Hub points relative links
+  // at the repository).
+  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml', '/rosetta/', '/RULES.md']) project.addPackageIgnore(p);
 
   // Java: Maven Central serves cdknag 3.0.2 but its metadata lists only 2.x, so the range pacmak writes
   // for the cdk-nag peer ([3.0.2,4.0.0)) resolves to nothing. seed-m2.sh installs 3.0.2 into ~/.m2 and
