@@ -107,6 +107,21 @@ describe('a processor with the defaults', () => {
     expect(fnResource.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
   });
 
+  test('its environment variables are encrypted with the pipeline key', () => {
+    expect(fnResource.Properties.KmsKeyArn).toEqual({ 'Fn::GetAtt': ['PipelineKey5335B18C', 'Arn'] });
+  });
+
+  test('may write network interfaces only in its own subnets and security group; only the read-only Describe actions are on every resource', () => {
+    const policy = stack.resolve(resourcesOf(template, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('PipelineProcessorPolicy'))![1].Properties.PolicyDocument);
+    const wildcard = policy.Statement.filter((st: any) => st.Resource === '*').flatMap((st: any) => [st.Action].flat());
+    expect(wildcard.sort()).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+    const writes = policy.Statement.find((st: any) => [st.Action].flat().includes('ec2:CreateNetworkInterface'));
+    const resources = JSON.stringify(writes.Resource);
+    for (const subnet of fnResource.Properties.VpcConfig.SubnetIds) expect(resources).toContain(JSON.stringify(subnet));
+    expect(resources).toContain(JSON.stringify(fnResource.Properties.VpcConfig.SecurityGroupIds[0]));
+    expect(resources).toContain(':network-interface/*');
+  });
+
   test('reserves one execution per shard (what a Kinesis event source runs at most)', () => {
     expect(fnResource.Properties.ReservedConcurrentExecutions).toBe(2);
   });

@@ -25,6 +25,7 @@ const COMMON_ACKNOWLEDGEMENTS = [
   // The transaction processor's policy (src/processor.ts): the VPC network-interface actions, and
   // the tag-conditioned `rds!db-*` statement of grantSecretsRead.
   'AwsSolutions-IAM5[Resource::*] @ Processor/Policy',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Policy',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Processor/Policy',
 ];
 const publicRoutes = (azs: number) => Array.from({ length: azs }, (_, i) => ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
