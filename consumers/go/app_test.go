@@ -24,8 +24,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func TestThreeAzsGiveSixSubnets(t *testing.T) {
-	template.ResourceCountIs(jsii.String("AWS::EC2::Subnet"), jsii.Number(6))
+func TestThreeAzsGiveNineSubnetsPublicDataAndApplication(t *testing.T) {
+	template.ResourceCountIs(jsii.String("AWS::EC2::Subnet"), jsii.Number(9))
 }
 
 func TestFourShardsAndADurationReachTheStream(t *testing.T) {

@@ -25,8 +25,8 @@ def byo(app):
     return Template.from_stack(app.node.find_child("LgpdConsumerByo"))
 
 
-def test_three_azs_give_six_subnets(template):
-    template.resource_count_is("AWS::EC2::Subnet", 6)
+def test_three_azs_give_nine_subnets_public_data_and_application(template):
+    template.resource_count_is("AWS::EC2::Subnet", 9)
 
 
 def test_four_shards_and_a_duration_reach_the_stream(template):

@@ -30,8 +30,8 @@ class ConsumerAppTest {
     }
 
     @Test
-    void threeAzsGiveSixSubnets() {
-        template.resourceCountIs("AWS::EC2::Subnet", 6);
+    void threeAzsGiveNineSubnetsPublicDataAndApplication() {
+        template.resourceCountIs("AWS::EC2::Subnet", 9);
     }
 
     @Test
