@@ -69,8 +69,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   releasableCommits: ReleasableCommits.featuresAndFixes(),
   // 0.x while the API is experimental: a breaking change bumps the minor version, never to 1.0.0.
   majorVersion: 0,
-  // No tag yet: release 0.1.0 rather than projen's 0.0.0. Later releases follow the commits.
-  nextVersionCommand: '[ -n "$LATEST_TAG" ] || echo 0.1.0',
+  // No release tag yet: the first release is 0.1.0 rather than projen's 0.0.0. Later ones follow the commits.
+  nextVersionCommand: 'git tag --list "v*" | grep -q . || echo 0.1.0',
   // A weekly pull request with every dependency at its newest allowed version, built by the build
   // workflow like any other. Left out, and why:
   // - aws-cdk-lib, constructs, cdk-nag: the dev copies are the low ends of the peer ranges (^2.257.0,
