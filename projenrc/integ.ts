@@ -1,4 +1,5 @@
 import { awscdk, github, YamlFile } from 'projen';
+import { NODE_LINES } from './release';
 
 /** Where every integration case deploys (the pipeline's data-residency guard allows only sa-east-1). */
 const REGION = 'sa-east-1';
@@ -132,7 +133,7 @@ function addDeployWorkflow(project: awscdk.AwsCdkConstructLibrary): void {
         {
           name: 'Setup Node.js',
           uses: 'actions/setup-node@v7.0.0',
-          with: { 'node-version': '20' },
+          with: { 'node-version': NODE_LINES[0] },
         },
         { name: 'Install dependencies', run: 'npm ci' },
         {
