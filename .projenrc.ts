@@ -1,9 +1,10 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
 import * as compliance from './projenrc/compliance';
 import * as integ from './projenrc/integ';
 import * as languages from './projenrc/languages';
 import * as observability from './projenrc/observability';
 import * as processor from './projenrc/processor';
+import * as release from './projenrc/release';
 import * as reliability from './projenrc/reliability';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -13,7 +14,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-lgpd-data-pipeline maintainers',
   authorAddress: 'maintainers@cdk-lgpd-data-pipeline.dev',
   repositoryUrl: 'https://github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline.git',
-  keywords: ['awscdk', 'cdk', 'lgpd', 'compliance', 'kinesis', 'rds', 'postgresql', 'elasticache', 'redis', 'cdk-nag'],
+  // Construct Hub lists packages with the `awscdk` keyword; the rest is what people search for.
+  keywords: [
+    'awscdk', 'aws-cdk', 'cdk', 'cdk-construct', 'lgpd', 'brazil', 'data-protection', 'privacy', 'compliance',
+    'cdk-nag', 'kinesis', 'rds', 'postgresql', 'elasticache', 'redis', 'valkey', 'kms', 'real-time', 'pipeline',
+  ],
   license: 'Apache-2.0',
   stability: 'experimental',
 
@@ -26,7 +31,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.0.0',
+  // The Node.js lines jsii and aws-cdk-lib support (projenrc/release.ts, NODE_LINES): `engines` says
+  // >= 22; the workflows run the lowest line, the build workflow tests every line.
+  minNodeVersion: release.MIN_NODE_VERSION,
+  workflowNodeVersion: release.NODE_LINES[0],
 
   peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
@@ -54,9 +62,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go',
   },
 
-  // The release workflow needs the real repository's secrets; this repo has none yet.
-  release: false,
-  depsUpgrade: false,
+  // Releases: projen's release workflow on every push to main that carries a `feat:` or `fix:` commit;
+  // the version comes from the conventional commits since the last tag (commit-and-tag-version), the
+  // first one is 0.1.0. Each registry's publish job runs only when its secrets are set
+  // (projenrc/release.ts); see docs/releasing.md.
+  release: true,
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  // 0.x while the API is experimental: a breaking change bumps the minor version, never to 1.0.0.
+  majorVersion: 0,
+  // No release tag yet: the first release is 0.1.0 rather than projen's 0.0.0. Later ones follow the commits.
+  nextVersionCommand: 'git tag --list "v*" | grep -q . || echo 0.1.0',
+  // A weekly pull request with every dependency at its newest allowed version, built by the build
+  // workflow like any other. Left out, and why:
+  // - aws-cdk-lib, constructs, cdk-nag: the dev copies are the low ends of the peer ranges (^2.257.0,
+  //   ^10.5.1, ^3.0.2), which the unit tests and the consumers run against; aws-cdk-lib 2.258+ also writes
+  //   cloud-assembly schema 54+, which integ-runner (schema <= 53) cannot read (docs/releasing.md has
+  //   when to lift it). The newest versions are tested by `test:install` instead.
+  // - @aws-cdk/integ-tests-alpha: each alpha requires the aws-cdk-lib of its own version.
+  depsUpgrade: true,
+  depsUpgradeOptions: {
+    exclude: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-cdk/integ-tests-alpha'],
+    workflowOptions: { schedule: javascript.UpgradeDependenciesSchedule.WEEKLY },
+  },
   githubOptions: { mergify: false, pullRequestLint: false },
 
   jestOptions: {
@@ -65,6 +92,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 120_000,
       testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/'],
+      // consumers/ holds other projects (the consumers, the registries' tools); jest must not index them.
+      modulePathIgnorePatterns: ['<rootDir>/consumers/'],
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -126,7 +155,7 @@ ci.spawn(project.buildTask);
 ci.spawn(project.tasks.tryFind('lint:cfn')!);
 
 // Each concern adds its own tasks (and its steps of `ci`) in its own module.
-for (const concern of [compliance, reliability, integ, observability, languages, processor]) {
+for (const concern of [compliance, reliability, integ, observability, languages, processor, release]) {
   concern.configure(project);
 }
 

@@ -5,6 +5,8 @@
  *   checks nothing) or `any`;
  * - an optional property of a props struct without a `@default` (the docs in every language say it).
  *
+ * - a public type, member, enum member or parameter without a description: API.md and Construct Hub
+ *   show "No description" for it, in every language;
  * - a constant whose name has a digit followed by a letter: jsii renames it in Python and Java only
  *   (`R7G_LARGE` becomes `R7_G_LARGE`), while jsii-rosetta's translations keep the TypeScript name, so
  *   Construct Hub would show code that does not run. (This check made us rename CacheNodeType's
@@ -32,14 +34,24 @@ function describe(ref: any): string {
   return ref.fqn ?? ref.primitive ?? (ref.collection ? `${ref.collection.kind}<${describe(ref.collection.elementtype)}>` : 'union');
 }
 
+function checkDocs(where: string, docs: any): void {
+  if (!docs?.summary?.trim()) problems.push(`${where}: no description (API.md says "No description")`);
+}
+
 function checkCallable(where: string, callable: any): void {
-  for (const p of callable.parameters ?? []) checkType(`${where}(${p.name})`, p.type);
+  for (const p of callable.parameters ?? []) {
+    checkType(`${where}(${p.name})`, p.type);
+    checkDocs(`${where}(${p.name})`, p.docs);
+  }
   if (callable.returns) checkType(`${where} returns`, callable.returns.type);
 }
 
 for (const [fqn, type] of Object.entries<any>(assembly.types)) {
+  checkDocs(fqn, type.docs);
+  for (const member of type.members ?? []) checkDocs(`${fqn}.${member.name}`, member.docs);
   for (const prop of type.properties ?? []) {
     checkType(`${fqn}.${prop.name}`, prop.type);
+    checkDocs(`${fqn}.${prop.name}`, prop.docs);
     if (prop.const && /[0-9][A-Z]/.test(prop.name)) {
       const renamed = prop.name.replace(/([0-9])([A-Z])/g, '$1_$2');
       problems.push(`${fqn}.${prop.name}: Python and Java call it ${renamed}; README/@example translations will not run`);
@@ -49,7 +61,10 @@ for (const [fqn, type] of Object.entries<any>(assembly.types)) {
     }
   }
   if (type.initializer) checkCallable(`new ${fqn}`, type.initializer);
-  for (const method of type.methods ?? []) checkCallable(`${fqn}.${method.name}`, method);
+  for (const method of type.methods ?? []) {
+    checkCallable(`${fqn}.${method.name}`, method);
+    checkDocs(`${fqn}.${method.name}`, method.docs);
+  }
 }
 
 for (const p of problems) console.log(`FAIL ${p}`);

@@ -1,16 +1,21 @@
 /**
- * Compares the templates each language's consumer synthesized (consumers/out/<language>/) with the
- * TypeScript reference (consumers/out/typescript/), ignoring what legitimately differs between
- * runtimes: Metadata, the CDKMetadata resource and its condition, asset hashes (64 hex digits), and
- * the bootstrap-version Parameters/Rules. Any other difference is a bug in the library's jsii shape
- * (a prop that does not reach the construct the same way from every language), and fails.
+ * Checks the cloud assemblies the consumers synthesized into DIR/<language>/ (consumers/run.sh):
  *
- *   ts-node consumers/compare.ts python java go
+ * - no warning or error annotation on any construct (what `cdk synth` would print: from aws-cdk-lib
+ *   about how the library uses it, or from the library), except the library's own warnings about the
+ *   app's configuration, which name their acknowledgement id (`[ack: cdk-lgpd-data-pipeline:...]`):
+ *   the consumer app asks for azCount 3 in a stack without an account, and is told so;
+ * - with --same-templates, every language's templates equal the TypeScript reference's
+ *   (DIR/typescript/), ignoring what legitimately differs between runtimes: Metadata, the
+ *   CDKMetadata resource and its condition, asset hashes (64 hex digits), and the bootstrap-version
+ *   Parameters/Rules. Any other difference is a bug in the library's jsii shape (a prop that does not
+ *   reach the construct the same way from every language), and fails.
+ *
+ *   ts-node consumers/compare.ts [--same-templates] DIR
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-const OUT = path.join(__dirname, 'out');
 const REFERENCE = 'typescript';
 
 function normalize(value: unknown): unknown {
@@ -53,20 +58,61 @@ function templatesIn(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith('.template.json')).sort() : [];
 }
 
-const languages = process.argv.slice(2);
-if (languages.length === 0) {
-  console.error('usage: compare.ts LANGUAGE...  (compares consumers/out/LANGUAGE with consumers/out/typescript)');
+/** The library's warnings about an app's configuration end with their acknowledgement id. */
+const CONFIGURATION_WARNING = /\[ack: cdk-lgpd-data-pipeline:[A-Za-z0-9]+\]$/;
+
+/**
+ * `aws:cdk:warning` and `aws:cdk:error` entries of an assembly (in manifest.json, or with aws-cdk-lib
+ * 2.27x in <stack>.metadata.json), but the library's configuration warnings, which are printed as notes.
+ */
+function annotations(dir: string): string[] {
+  const found: string[] = [];
+  const scan = (byPath: Record<string, { type: string; data: unknown }[]>) => {
+    for (const [at, entries] of Object.entries(byPath ?? {})) {
+      for (const e of entries) {
+        if (e.type !== 'aws:cdk:warning' && e.type !== 'aws:cdk:error') continue;
+        const line = `${e.type} ${at}: ${JSON.stringify(e.data).slice(0, 200)}`;
+        if (e.type === 'aws:cdk:warning' && CONFIGURATION_WARNING.test(String(e.data))) console.log(`note ${path.basename(dir)}: ${line}`);
+        else found.push(line);
+      }
+    }
+  };
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8'));
+  for (const artifact of Object.values<any>(manifest.artifacts ?? {})) scan(artifact.metadata);
+  for (const f of fs.readdirSync(dir).filter(n => n.endsWith('.metadata.json'))) scan(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf-8')));
+  return found;
+}
+
+const args = process.argv.slice(2);
+const sameTemplates = args.includes('--same-templates');
+const out = args.filter(a => a !== '--same-templates')[0];
+if (!out) {
+  console.error('usage: compare.ts [--same-templates] DIR  (DIR/<language>/ holds each consumer\'s cloud assembly)');
   process.exit(2);
 }
-const reference = templatesIn(path.join(OUT, REFERENCE));
-if (reference.length === 0) {
-  console.error(`no reference templates in ${path.join(OUT, REFERENCE)}: run the TypeScript consumer first`);
-  process.exit(1);
-}
+const languages = fs.readdirSync(out).filter(l => fs.existsSync(path.join(out, l, 'manifest.json'))).sort();
 let passed = 0;
 let failed = 0;
+
 for (const language of languages) {
-  const dir = path.join(OUT, language);
+  const found = annotations(path.join(out, language));
+  if (found.length === 0) {
+    console.log(`ok   ${language}: no warning or error annotation`);
+    passed++;
+  } else {
+    console.log(`FAIL ${language}: ${found.length} warning or error annotation(s)`);
+    for (const f of found.slice(0, 20)) console.log(`       ${f}`);
+    failed++;
+  }
+}
+
+const reference = templatesIn(path.join(out, REFERENCE));
+if (sameTemplates && reference.length === 0) {
+  console.error(`no reference templates in ${path.join(out, REFERENCE)}: did the TypeScript consumer run?`);
+  process.exit(1);
+}
+for (const language of sameTemplates ? languages.filter(l => l !== REFERENCE) : []) {
+  const dir = path.join(out, language);
   const found = templatesIn(dir);
   for (const extra of found.filter(f => !reference.includes(f))) {
     console.log(`FAIL ${language}/${extra}: no such stack in the TypeScript app`);
@@ -78,7 +124,7 @@ for (const language of languages) {
       failed++;
       continue;
     }
-    const expected = loadTemplate(path.join(OUT, REFERENCE, file));
+    const expected = loadTemplate(path.join(out, REFERENCE, file));
     const actual = loadTemplate(path.join(dir, file));
     const differences: string[] = [];
     diff(expected, actual, '', differences);
@@ -93,5 +139,5 @@ for (const language of languages) {
     }
   }
 }
-console.log(`template comparison: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`${out}: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || languages.length === 0 ? 1 : 0);

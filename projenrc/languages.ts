@@ -1,14 +1,19 @@
 import { awscdk } from 'projen';
 
 /**
- * Languages: packages for every jsii target, consumer tests in Python, Java and Go, and jsii-rosetta
- * in strict mode. See docs/languages.md. Called from .projenrc.ts.
+ * Languages: packages for every jsii target, the installed-by-name consumer tests in TypeScript,
+ * Python, Java and Go, and jsii-rosetta in strict mode. See docs/languages.md. Called from .projenrc.ts.
  */
 export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // ---- Packages ------------------------------------------------------------------------------------
   // Every package embeds the npm tarball: keep synthesized apps and CI files out of it (cdk.out alone
-  // was ~200 files and most of the size). rosetta/ and .jsii.tabl.json stay: Construct Hub uses them.
-  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml']) project.addPackageIgnore(p);
+  // was ~200 files and most of the size). .jsii.tabl.json stays: Construct Hub reads the translations
+  // our strict rosetta run compiled from it, and translates live only what it lacks. rosetta/ (the
+  // fixture those snippets compile against) is needed only to compile them, here. What the tarball
+  // holds is tested: test/package-contents.test.ts.
+  // RULES.md, like docs/, is read on GitHub (the README links there; Construct Hub points relative links
+  // at the repository).
+  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml', '/rosetta/', '/RULES.md']) project.addPackageIgnore(p);
 
   // Java: Maven Central serves cdknag 3.0.2 but its metadata lists only 2.x, so the range pacmak writes
   // for the cdk-nag peer ([3.0.2,4.0.0)) resolves to nothing. seed-m2.sh installs 3.0.2 into ~/.m2 and
@@ -19,10 +24,15 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
 
   // Go: the Go module proxy does not serve github.com/cdklabs/cdk-nag-go/cdknag/v3, which the Go
   // module requires (cdk-nag is a peer dependency), so `go mod tidy` fails. Building cdk-nag's own Go
-  // module from its npm package in the same run lets pacmak resolve it locally; it lands beside ours
-  // in dist/go/cdknag, and the Go consumer points a `replace` directive at it.
+  // module from its npm package in the same run lets pacmak resolve it locally. It is then moved out of
+  // dist/go into dist/go-deps: the release workflow's Go job (publib-golang) pushes every module in
+  // dist/go to our Go repository, and fails on a module of another repository. test:install serves it
+  // from its Go module proxy directory, beside ours (docs/languages.md).
   const packageGo = project.tasks.tryFind('package:go')!;
-  packageGo.reset('jsii-pacmak -v --target go --outdir dist . node_modules/cdk-nag');
+  // pacmak leaves the files of types that are gone in dist/go: start from an empty one.
+  packageGo.reset('rm -rf dist/go dist/go-deps');
+  packageGo.exec('jsii-pacmak -v --target go --outdir dist . node_modules/cdk-nag');
+  packageGo.exec('mkdir -p dist/go-deps && mv dist/go/cdknag dist/go-deps/');
 
   // ---- Examples that compile in every language -----------------------------------------------------
   // README and TSDoc @example snippets (read from .jsii, so after compile) with rosetta/default.ts-fixture.
@@ -34,15 +44,21 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
   });
 
-  // ---- Consumer tests --------------------------------------------------------------------------------
-  const consumers = project.addTask('test:consumers', {
-    description: 'Package for Python, Java and Go, run each language\'s consumer test, compare every template with TypeScript\'s',
-    exec: 'bash consumers/run.sh',
-    receiveArgs: true,
+  // ---- Installed by name ------------------------------------------------------------------------------
+  // The packages in dist/ go to local registries (npm, PyPI, Maven, Go) started for the run; fresh
+  // consumer projects in all four languages install them by name and version at both ends of the
+  // aws-cdk-lib peer range and synthesize; templates are compared with TypeScript's. See consumers/run.sh
+  // and docs/languages.md.
+  const install = project.addTask('test:install', {
+    description: 'Publish dist/ to local registries, install by name in fresh TypeScript, Python, Java and Go projects at both ends of the aws-cdk-lib range, synthesize, compare',
     env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+    steps: [
+      { exec: 'shellcheck -x consumers/run.sh consumers/registries/*.sh consumers/java/seed-m2.sh' },
+      { exec: 'bash consumers/run.sh', receiveArgs: true },
+    ],
   });
 
   project.postCompileTask.spawn(rosetta);
   const ci = project.tasks.tryFind('ci')!;
-  ci.spawn(consumers);
+  ci.spawn(install);
 }

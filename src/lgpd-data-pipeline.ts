@@ -292,6 +292,11 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
    */
   public readonly _internals: PipelineInternals;
 
+  /**
+   * @param scope the stack, or a construct in it, that holds the pipeline
+   * @param id the construct id; it prefixes the logical ids of every resource (keep it stable)
+   * @param props the pipeline's configuration; only `environmentSuffix` is required
+   */
   constructor(scope: Construct, id: string, props: LgpdDataPipelineProps) {
     super(scope, id);
     validateSuffix(props.environmentSuffix);
@@ -417,7 +422,11 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     return new TransactionProcessor(this, id, { ...options, pipeline: this });
   }
 
-  /** The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes. */
+  /**
+   * The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes.
+   *
+   * @param which the kind of alarm
+   */
   public alarmsOf(which: PipelineAlarm): cloudwatch.Alarm[] {
     return this.monitoring.alarmsOf(which);
   }
@@ -435,12 +444,20 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.endpoints?.allowFrom(client);
   }
 
-  /** Grants putting records on the stream, including encrypting with the key. */
+  /**
+   * Grants putting records on the stream, including encrypting with the key.
+   *
+   * @param grantee the principal (a role, a function, a user) to grant to
+   */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     return this.streamPart.grantWrite(grantee);
   }
 
-  /** Grants reading records from the stream, including decrypting with the key. */
+  /**
+   * Grants reading records from the stream, including decrypting with the key.
+   *
+   * @param grantee the principal (a role, a function, a user) to grant to
+   */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.streamPart.grantRead(grantee);
   }
@@ -452,12 +469,19 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
    * with each grantee and the key does not wait for the grantee's role at deploy time; the master
    * secret is named by RDS's tag for this instance, so the policy does not wait for the database either.
    * A principal of another account also needs the key policy, which the secrets' own grants edit.
+   *
+   * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
     return grantSecretsRead(grantee, this.encryptionKey, [this.databasePart.readableSecret, this.cachePart.readableSecret]);
   }
 
-  /** Grants IAM database authentication as `dbUser`. */
+  /**
+   * Grants IAM database authentication as `dbUser`.
+   *
+   * @param grantee the principal (a role, a function, a user) to grant to
+   * @param dbUser the PostgreSQL user to connect as (it needs the `rds_iam` role in the database)
+   */
   public grantDatabaseConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.database.grantConnect(grantee, dbUser);
   }

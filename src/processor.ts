@@ -208,6 +208,11 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
   /** The function's role. */
   public readonly grantPrincipal: iam.IPrincipal;
 
+  /**
+   * @param scope the construct that holds the processor (`pipeline.addProcessor` uses the pipeline)
+   * @param id the construct id, part of the processor's physical names (letters and digits)
+   * @param props the pipeline to process, and batching, retries, code and database access
+   */
   constructor(scope: Construct, id: string, props: TransactionProcessorProps) {
     super(scope, id);
     const pipeline = props.pipeline;

@@ -1,10 +1,13 @@
 // The Go consumer: the same two stacks, with the same props, as consumers/typescript/app.ts, built on
-// the Go module jsii-pacmak generated (dist/go/cdklgpddatapipeline, through a replace directive in
-// go.mod). `go run .` synthesizes into ../out/go; `go test` checks the templates.
+// our Go module as a user gets it: consumers/run.sh copies this file into a fresh module that requires
+// github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go/cdklgpddatapipeline by version, from its
+// Go module proxy directory. `go run .` synthesizes into $CONSUMER_OUTDIR (default cdk.out); `go test`
+// checks the templates.
 package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -16,8 +19,13 @@ import (
 	"github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go/cdklgpddatapipeline"
 )
 
-// Outdir is where the synthesized templates go: consumers/out/go.
-const Outdir = "../out/go"
+// Outdir is where the synthesized templates go: $CONSUMER_OUTDIR, or cdk.out.
+func Outdir() string {
+	if dir := os.Getenv("CONSUMER_OUTDIR"); dir != "" {
+		return dir
+	}
+	return "cdk.out"
+}
 
 // NewConsumerApp builds a pipeline with its own VPC and key, and one that brings both.
 func NewConsumerApp(outdir string) awscdk.App {
@@ -93,7 +101,7 @@ func NewConsumerApp(outdir string) awscdk.App {
 
 func main() {
 	defer jsii.Close()
-	assembly := NewConsumerApp(Outdir).Synth(nil)
+	assembly := NewConsumerApp(Outdir()).Synth(nil)
 	for _, s := range *assembly.Stacks() {
 		fmt.Printf("go: %s -> %s/%s\n", *s.StackName(), *assembly.Directory(), *s.TemplateFile())
 	}

@@ -11,11 +11,11 @@ import (
 	"github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go/cdklgpddatapipeline"
 )
 
-// The app is synthesized once (into ../out/go, for consumers/compare.ts) and shared by every test.
+// The app is synthesized once (into $CONSUMER_OUTDIR, for consumers/compare.ts) and shared by every test.
 var template, byo assertions.Template
 
 func TestMain(m *testing.M) {
-	app := NewConsumerApp(Outdir)
+	app := NewConsumerApp(Outdir())
 	app.Synth(nil)
 	template = assertions.Template_FromStack(app.Node().FindChild(jsii.String("LgpdConsumer")).(awscdk.Stack), nil)
 	byo = assertions.Template_FromStack(app.Node().FindChild(jsii.String("LgpdConsumerByo")).(awscdk.Stack), nil)
@@ -24,8 +24,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func TestThreeAzsGiveSixSubnets(t *testing.T) {
-	template.ResourceCountIs(jsii.String("AWS::EC2::Subnet"), jsii.Number(6))
+func TestThreeAzsGiveNineSubnetsPublicDataAndApplication(t *testing.T) {
+	template.ResourceCountIs(jsii.String("AWS::EC2::Subnet"), jsii.Number(9))
 }
 
 func TestFourShardsAndADurationReachTheStream(t *testing.T) {

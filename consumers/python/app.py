@@ -1,7 +1,8 @@
 """The Python consumer: the same two stacks, with the same props, as consumers/typescript/app.ts.
 
-It uses the installed wheel (``pip install cdk-lgpd-data-pipeline``), never the TypeScript source.
-Run ``python app.py`` to synthesize into ../out/python, or ``pytest`` to check the templates.
+It uses the installed package (``pip install cdk-lgpd-data-pipeline``), never the TypeScript source.
+Run ``python app.py`` to synthesize into $CONSUMER_OUTDIR (default cdk.out), or ``pytest`` to check
+the templates.
 """
 import os
 
@@ -18,7 +19,7 @@ from cdk_lgpd_data_pipeline import (
     LgpdDataPipeline,
 )
 
-OUTDIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out", "python")
+OUTDIR = os.environ.get("CONSUMER_OUTDIR", "cdk.out")
 
 
 def build_consumer_app(outdir: str = OUTDIR) -> App:

@@ -1,4 +1,4 @@
-"""pytest checks of the Python consumer's templates; the synthesized app also lands in ../out/python
+"""pytest checks of the Python consumer's templates; the synthesized app also lands in $CONSUMER_OUTDIR
 for consumers/compare.ts to compare with the TypeScript app's."""
 import pytest
 from aws_cdk import RemovalPolicy
@@ -11,7 +11,7 @@ from app import OUTDIR, build_consumer_app
 @pytest.fixture(scope="module")
 def app():
     app = build_consumer_app(OUTDIR)
-    app.synth()  # writes ../out/python/*.template.json
+    app.synth()  # writes $CONSUMER_OUTDIR/*.template.json
     return app
 
 
@@ -25,8 +25,8 @@ def byo(app):
     return Template.from_stack(app.node.find_child("LgpdConsumerByo"))
 
 
-def test_three_azs_give_six_subnets(template):
-    template.resource_count_is("AWS::EC2::Subnet", 6)
+def test_three_azs_give_nine_subnets_public_data_and_application(template):
+    template.resource_count_is("AWS::EC2::Subnet", 9)
 
 
 def test_four_shards_and_a_duration_reach_the_stream(template):

@@ -3,17 +3,17 @@
  * and Go consumers (consumers/python/app.py, consumers/java/.../ConsumerApp.java, consumers/go/app.go).
  * consumers/compare.ts compares their templates with this one's.
  *
- * It imports the compiled library (lib/, the JavaScript of the npm tarball) under its package name's
- * place; the other consumers install the packages jsii-pacmak built.
+ * It imports the library by its package name: consumers/run.sh copies this file into a fresh npm
+ * project that installed cdk-lgpd-data-pipeline from the local registry, compiles it with tsc against
+ * the package's type declarations, and runs it (`node app.js`, templates into $CONSUMER_OUTDIR).
  */
-import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline } from '../../lib';
+import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline } from 'cdk-lgpd-data-pipeline';
 
 /** Builds the consumer app: a pipeline with its own VPC and key, and one that brings both. */
 export function buildConsumerApp(outdir: string): App {
@@ -74,7 +74,6 @@ export function buildConsumerApp(outdir: string): App {
 }
 
 if (require.main === module) {
-  const outdir = path.resolve(__dirname, '..', 'out', 'typescript');
-  const assembly = buildConsumerApp(outdir).synth();
-  for (const s of assembly.stacks) console.log(`typescript: ${s.stackName} -> ${path.relative(process.cwd(), path.join(assembly.directory, s.templateFile))}`);
+  const assembly = buildConsumerApp(process.env.CONSUMER_OUTDIR ?? 'cdk.out').synth();
+  for (const s of assembly.stacks) console.log(`typescript: ${s.stackName} -> ${assembly.directory}/${s.templateFile}`);
 }

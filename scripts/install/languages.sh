@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Toolchains of the language consumer tests (`npx projen test:consumers`): Python venv, Java 17 and
+# Toolchains of the language consumer tests (`npx projen test:install`): Python venv, Java 17 and
 # Maven (Debian), Go (must already be on the machine: the registries serve no Go toolchain), and
 # cdk-nag 3.0.2 recorded in ~/.m2 for jsii-pacmak's Java build (consumers/java/seed-m2.sh).
 # Idempotent and quiet when everything is present.
@@ -16,3 +16,5 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 bash "$(dirname "$0")/../../consumers/java/seed-m2.sh" >/dev/null
+# The local registries of `npx projen test:install` (Verdaccio, pypiserver, twine).
+bash "$(dirname "$0")/../../consumers/registries/install.sh"

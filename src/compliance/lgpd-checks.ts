@@ -156,6 +156,11 @@ export class LgpdChecks extends NagPack {
     ];
   }
 
+  /**
+   * Applies every LGPD rule to one resource; cdk-nag calls it for each resource of the scope it checks.
+   *
+   * @param node the CloudFormation resource to check
+   */
   protected checkResource(node: CfnResource): void {
     for (const r of this.rules) {
       this.applyRule({

@@ -23,6 +23,7 @@ export class PipelineMetrics {
   /** ElastiCache metrics of the cache nodes, aggregated over the nodes. */
   public readonly cache: CacheMetrics;
 
+  /** @param props the physical names of the stream, the database instance and the cache */
   constructor(props: PipelineMetricsProps) {
     this.stream = new StreamMetrics(props.streamName);
     this.database = new DatabaseMetrics(props.databaseInstanceIdentifier);
@@ -57,17 +58,29 @@ export class StreamMetrics {
   /** @param streamName the stream name the metrics carry */
   constructor(private readonly streamName: string) {}
 
-  /** `GetRecords.IteratorAgeMilliseconds`: age of the oldest record not yet read, ms (Maximum). */
+  /**
+   * `GetRecords.IteratorAgeMilliseconds`: age of the oldest record not yet read, ms (Maximum).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricGetRecordsIteratorAgeMilliseconds(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('GetRecords.IteratorAgeMilliseconds', 'Maximum', props);
   }
 
-  /** `WriteProvisionedThroughputExceeded`: share of records rejected by write throttling, 0 to 1 (Average). */
+  /**
+   * `WriteProvisionedThroughputExceeded`: share of records rejected by write throttling, 0 to 1 (Average).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricWriteProvisionedThroughputExceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('WriteProvisionedThroughputExceeded', 'Average', props);
   }
 
-  /** `ReadProvisionedThroughputExceeded`: share of GetRecords calls throttled, 0 to 1 (Average). */
+  /**
+   * `ReadProvisionedThroughputExceeded`: share of GetRecords calls throttled, 0 to 1 (Average).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricReadProvisionedThroughputExceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('ReadProvisionedThroughputExceeded', 'Average', props);
   }
@@ -89,17 +102,29 @@ export class DatabaseMetrics {
   /** @param instanceIdentifier the DB instance identifier the metrics carry */
   constructor(private readonly instanceIdentifier: string) {}
 
-  /** `CPUUtilization`: CPU of the instance, percent (Average). */
+  /**
+   * `CPUUtilization`: CPU of the instance, percent (Average).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('CPUUtilization', 'Average', props);
   }
 
-  /** `FreeStorageSpace`: free storage, bytes (Minimum). */
+  /**
+   * `FreeStorageSpace`: free storage, bytes (Minimum).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricFreeStorageSpace(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('FreeStorageSpace', 'Minimum', props);
   }
 
-  /** `DatabaseConnections`: client connections (Maximum). */
+  /**
+   * `DatabaseConnections`: client connections (Maximum).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricDatabaseConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('DatabaseConnections', 'Maximum', props);
   }
@@ -146,27 +171,47 @@ export class CacheMetrics {
   /** @param nodeIds the member cluster ids of the nodes */
   constructor(private readonly nodeIds: string[]) {}
 
-  /** `CPUUtilization`: host CPU of the busiest node, percent (Average over 5 minutes). */
+  /**
+   * `CPUUtilization`: host CPU of the busiest node, percent (Average over 5 minutes).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.aggregates('CPUUtilization', props)[0];
   }
 
-  /** `EngineCPUUtilization`: CPU of the engine thread of the busiest node, percent (Average over 5 minutes). */
+  /**
+   * `EngineCPUUtilization`: CPU of the engine thread of the busiest node, percent (Average over 5 minutes).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricEngineCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.aggregates('EngineCPUUtilization', props)[0];
   }
 
-  /** `DatabaseMemoryUsagePercentage`: share of `maxmemory` in use on the fullest node, percent (Maximum over 5 minutes). */
+  /**
+   * `DatabaseMemoryUsagePercentage`: share of `maxmemory` in use on the fullest node, percent (Maximum over 5 minutes).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricDatabaseMemoryUsagePercentage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.aggregates('DatabaseMemoryUsagePercentage', props)[0];
   }
 
-  /** `Evictions`: keys evicted, summed over the nodes (Sum over 5 minutes). */
+  /**
+   * `Evictions`: keys evicted, summed over the nodes (Sum over 5 minutes).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricEvictions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.aggregates('Evictions', props)[0];
   }
 
-  /** `ReplicationLag`: how far the furthest replica is behind its primary, seconds (Maximum over 1 minute). */
+  /**
+   * `ReplicationLag`: how far the furthest replica is behind its primary, seconds (Maximum over 1 minute).
+   *
+   * @param props options that override the metric's period, statistic, label or other properties
+   */
   public metricReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.aggregates('ReplicationLag', props)[0];
   }

@@ -93,8 +93,10 @@ export class DefaultSecurityGroupRestriction extends Construct {
       memorySize: 128,
       loggingConfig: { logGroup: this.logGroup.logGroupName },
     });
-    // The function must not run before it may write its log and touch the group.
-    this.function.addDependency(policy.node.defaultChild as iam.CfnManagedPolicy);
+    // The function must not run before it may write its log and touch the group. A construct
+    // dependency (DependsOn the policy): CfnResource#addDependency is deprecated from aws-cdk-lib
+    // 2.27x on, and its successor addResourceDependency does not exist in 2.257, our peer range's low end.
+    this.function.node.addDependency(policy);
 
     // The same three findings from cdk-nag (HIPAA, NIST, PCI) and from checkov, acknowledged with one reason each.
     const findings: Array<{ rule: string; checkov: string; reason: string }> = [

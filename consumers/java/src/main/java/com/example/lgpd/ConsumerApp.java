@@ -27,11 +27,12 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
  * The Java consumer: the same two stacks, with the same props, as consumers/typescript/app.ts,
- * built against the jar jsii-pacmak produced.
+ * built against our jar as a user gets it: consumers/run.sh copies this project and runs Maven, which
+ * resolves io.github.cdk-lgpd-data-pipeline:cdk-lgpd-data-pipeline by version from its repository.
  */
 public final class ConsumerApp {
-    /** Where the synthesized templates go: consumers/out/java. */
-    public static final Path OUTDIR = Path.of(System.getProperty("lgpd.outdir", "../out/java"));
+    /** Where the synthesized templates go: $CONSUMER_OUTDIR, or cdk.out. */
+    public static final Path OUTDIR = Path.of(System.getenv().getOrDefault("CONSUMER_OUTDIR", "cdk.out"));
 
     private ConsumerApp() {
     }

@@ -16,7 +16,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** JUnit checks of the Java consumer's templates; the app also lands in ../out/java for compare.ts. */
+/** JUnit checks of the Java consumer's templates; the app also lands in $CONSUMER_OUTDIR for compare.ts. */
 class ConsumerAppTest {
     private static Template template;
     private static Template byo;
@@ -30,8 +30,8 @@ class ConsumerAppTest {
     }
 
     @Test
-    void threeAzsGiveSixSubnets() {
-        template.resourceCountIs("AWS::EC2::Subnet", 6);
+    void threeAzsGiveNineSubnetsPublicDataAndApplication() {
+        template.resourceCountIs("AWS::EC2::Subnet", 9);
     }
 
     @Test
