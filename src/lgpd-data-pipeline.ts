@@ -394,13 +394,11 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.alarmTopic = this.monitoring.alarmTopic;
     this.dashboard = this.monitoring.dashboard;
 
-    const streamMode = props.streamMode ?? kinesis.StreamMode.PROVISIONED;
     this._internals = {
       names,
       removal,
       logRetention: props.logRetention,
       streamRetention: props.streamRetention ?? Duration.hours(24),
-      shardCount: streamMode === kinesis.StreamMode.PROVISIONED ? props.shardCount ?? 1 : undefined,
       databasePort: this.databasePart.port,
       databaseName: this.databasePart.databaseName,
       cacheClusterMode: this.cachePart.clusterMode,

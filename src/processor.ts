@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge } from './compliance/private/acknowledge';
+import { acknowledge, acknowledgeCheckov } from './compliance/private/acknowledge';
 import type { LgpdDataPipeline } from './lgpd-data-pipeline';
 import { encryptedLogGroup } from './private/log-group';
 import { ManagedPolicyPrincipal } from './private/policy-principal';
@@ -170,10 +170,12 @@ export interface TransactionProcessorOptions {
   readonly cacheTtl?: Duration;
 
   /**
-   * Concurrent executions reserved for the processor (and the most it may use).
+   * Concurrent executions reserved for the processor (and the most it may use). A Kinesis event source
+   * never runs more than shards x parallelizationFactor at once. Lambda refuses a reservation that leaves
+   * the account fewer than 100 unreserved executions, which many new accounts cannot, so none is made
+   * unless asked for.
    *
-   * @default - shards x parallelizationFactor with a provisioned stream of a literal shard count (a
-   * Kinesis event source never runs more), none with an on-demand stream
+   * @default - none: the processor shares the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -207,6 +209,11 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
   public readonly connections: ec2.Connections;
   /** The function's role. */
   public readonly grantPrincipal: iam.IPrincipal;
+  /**
+   * The environment variables the function runs with: the stores' endpoints, the secrets and the CA
+   * bundle (and your own). A client of the stores elsewhere, an ECS task say, can be given the same.
+   */
+  public readonly environment: Record<string, string>;
 
   /**
    * @param scope the construct that holds the processor (`pipeline.addProcessor` uses the pipeline)
@@ -261,10 +268,6 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     });
     const principal = new ManagedPolicyPrincipal(role, policy);
 
-    const parallelization = props.parallelizationFactor ?? 1;
-    const shards = internals.shardCount;
-    const reserved = props.reservedConcurrentExecutions
-      ?? (shards !== undefined && !Token.isUnresolved(shards) && !Token.isUnresolved(parallelization) ? shards * parallelization : undefined);
     const access = props.databaseAccess ?? ProcessorDatabaseAccess.MASTER_SECRET;
     const logGroup = encryptedLogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${names.function}`,
@@ -272,6 +275,20 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       retention: internals.logRetention,
       removalPolicy: internals.removal.keep,
     });
+
+    this.environment = {
+      ...props.environment,
+      DB_HOST: pipeline.database.dbInstanceEndpointAddress,
+      DB_PORT: Tokenization.stringifyNumber(internals.databasePort),
+      DB_NAME: internals.databaseName,
+      ...(access.user ? { DB_IAM_USER: access.user } : { DB_SECRET_ARN: pipeline.databaseSecret.secretArn }),
+      CACHE_HOST: pipeline.cacheEndpointAddress,
+      CACHE_PORT: pipeline.cacheEndpointPort,
+      CACHE_AUTH_SECRET_ARN: pipeline.cacheAuthSecret.secretArn,
+      CACHE_CLUSTER_MODE: String(internals.cacheClusterMode),
+      CACHE_TTL_SECONDS: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
+      NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE,
+    };
 
     this.function = new lambda.Function(this, 'Function', {
       functionName: names.function,
@@ -285,7 +302,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       vpc: pipeline.vpc,
       vpcSubnets: pipeline.clientSubnets,
       securityGroups: [securityGroup],
-      reservedConcurrentExecutions: reserved,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       // The function's own grants are the policy's; aws-cdk-lib's would go inline.
       role: role.withoutPolicyUpdates(),
       environmentEncryption: pipeline.encryptionKey,
@@ -293,19 +310,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       // fails lands with the failed records.
       deadLetterQueue: this.failedRecordsQueue,
       logGroup,
-      environment: {
-        ...props.environment,
-        DB_HOST: pipeline.database.dbInstanceEndpointAddress,
-        DB_PORT: Tokenization.stringifyNumber(internals.databasePort),
-        DB_NAME: internals.databaseName,
-        ...(access.user ? { DB_IAM_USER: access.user } : { DB_SECRET_ARN: pipeline.databaseSecret.secretArn }),
-        CACHE_HOST: pipeline.cacheEndpointAddress,
-        CACHE_PORT: pipeline.cacheEndpointPort,
-        CACHE_AUTH_SECRET_ARN: pipeline.cacheAuthSecret.secretArn,
-        CACHE_CLUSTER_MODE: String(internals.cacheClusterMode),
-        CACHE_TTL_SECONDS: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
-        NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE,
-      },
+      environment: this.environment,
     });
     this.grantPrincipal = principal;
     this.connections = this.function.connections;
@@ -373,6 +378,14 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
 
     internals.monitorProcessor(id, names.kebab, this.function, this.failedRecordsQueue);
 
+    if (props.reservedConcurrentExecutions === undefined) {
+      const reason = 'Lambda refuses a reservation that would leave the account fewer than 100 unreserved concurrent executions, '
+        + 'which the quota of many new accounts cannot, and the first deploy would fail. A Kinesis event source runs at most '
+        + 'shards x parallelizationFactor at once; reservedConcurrentExecutions reserves that where the account allows it.';
+      const cfn = this.function.node.defaultChild as CfnResource;
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) acknowledge(cfn, `${pack}-LambdaConcurrency`, reason);
+      acknowledgeCheckov(cfn, 'CKV_AWS_115', reason);
+    }
   }
 }
 

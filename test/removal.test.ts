@@ -62,7 +62,8 @@ describe('what holds data or evidence is kept on update and delete, and nothing 
       expect(found.length).toBeGreaterThan(0);
       for (const p of found) expect(p).toEqual(KEPT);
     }
-    expect(policies('AWS::Logs::LogGroup')).toHaveLength(6);
+    // Flow logs, the default-SG function, two database and two cache log groups, the processor's.
+    expect(policies('AWS::Logs::LogGroup')).toHaveLength(7);
   });
 
   test('the database and the cache leave a final snapshot', () => {

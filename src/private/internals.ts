@@ -16,8 +16,6 @@ export interface PipelineInternals {
   readonly removal: RemovalRules;
   readonly logRetention?: logs.RetentionDays;
   readonly streamRetention: Duration;
-  /** The shard count of a provisioned stream; undefined when on demand. */
-  readonly shardCount?: number;
   readonly databasePort: number;
   readonly databaseName: string;
   readonly cacheClusterMode: boolean;

@@ -26,6 +26,8 @@ const COMMON_ACKNOWLEDGEMENTS = [
   // The transaction processor's policy (src/processor.ts): the VPC network-interface actions, and
   // the tag-conditioned `rds!db-*` statement of grantSecretsRead.
   'AwsSolutions-IAM5[Resource::*] @ Processor/Policy',
+  'HIPAA.Security-LambdaConcurrency @ Processor/Function/Resource',
+  'NIST.800.53.R5-LambdaConcurrency @ Processor/Function/Resource',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Policy',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Processor/Policy',
 ];

@@ -153,7 +153,7 @@ describe.each([
   });
 });
 
-describe('FastShop\'s processor role (grantWrite and grantSecretsRead)', () => {
+describe('FastShop\'s checkout role (grantWrite)', () => {
   const stack = fastShop.stack('FastShopPipeline');
   const role = stack.logicalId('AWS::IAM::Role', r => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ecs-tasks.amazonaws.com'));
   const principal = stack.roleArn(role);
@@ -162,13 +162,9 @@ describe('FastShop\'s processor role (grantWrite and grantSecretsRead)', () => {
   const key = stack.logicalId('AWS::KMS::Key');
   const keyArn = stack.getAtt(key, 'Arn');
   const keyPolicy = stack.keyPolicy(key);
-  const db = stack.logicalId('AWS::RDS::DBInstance');
-  const dbArn = arn('rds', `db:${stack.ref(db)}`);
-  const rdsSecretArn = stack.getAtt(db, 'MasterUserSecret.SecretArn');
   const viaKinesis = { 'kms:ViaService': `kinesis.${TEST_REGION}.amazonaws.com` };
-  const viaSecretsManager = { 'kms:ViaService': `secretsmanager.${TEST_REGION}.amazonaws.com` };
 
-  test('puts records on the stream, and may neither delete it nor schedule the key\'s deletion', async () => {
+  test('puts records on the stream, and may neither read nor delete it, nor schedule the key\'s deletion', async () => {
     for (const action of ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:ListShards']) {
       expect(await decide({ principal, action, resource: streamArn, identityPolicies })).toBe('Allowed');
     }
@@ -182,6 +178,37 @@ describe('FastShop\'s processor role (grantWrite and grantSecretsRead)', () => {
       .toBe('Allowed');
     expect(await decide({ principal, action: 'kms:GenerateDataKey', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy }))
       .toBe('ImplicitlyDenied');
+  });
+
+  test('may not read the secrets', async () => {
+    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret'));
+    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('FastShop\'s transaction processor (its one managed policy: grantRead, grantSecretsRead, its queue and network interfaces)', () => {
+  const stack = fastShop.stack('FastShopPipeline');
+  const fn = stack.logicalId('AWS::Lambda::Function', r => r.Properties?.FunctionName === 'lgpd-processor-dev-processor');
+  const role = stack.resources[fn].Properties.Role['Fn::GetAtt'][0];
+  const principal = stack.roleArn(role);
+  const identityPolicies = stack.identityPolicies(role);
+  const streamArn = stack.getAtt(stack.logicalId('AWS::Kinesis::Stream'), 'Arn');
+  const key = stack.logicalId('AWS::KMS::Key');
+  const keyArn = stack.getAtt(key, 'Arn');
+  const keyPolicy = stack.keyPolicy(key);
+  const db = stack.logicalId('AWS::RDS::DBInstance');
+  const dbArn = arn('rds', `db:${stack.ref(db)}`);
+  const rdsSecretArn = stack.getAtt(db, 'MasterUserSecret.SecretArn');
+  const queueArn = stack.getAtt(stack.logicalId('AWS::SQS::Queue'), 'Arn');
+  const via = (service: string) => ({ 'kms:ViaService': `${service}.${TEST_REGION}.amazonaws.com` });
+
+  test('reads records (the event source mapping polls with this role), and may not write or delete the stream', async () => {
+    for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:ListShards']) {
+      expect(await decide({ principal, action, resource: streamArn, identityPolicies })).toBe('Allowed');
+    }
+    for (const action of ['kinesis:PutRecord', 'kinesis:DeleteStream']) {
+      expect(await decide({ principal, action, resource: streamArn, identityPolicies })).toBe('ImplicitlyDenied');
+    }
   });
 
   test('reads the RDS-managed secret whose aws:rds:primaryDBInstanceArn tag is this database, not another database\'s, not an unrelated secret', async () => {
@@ -198,10 +225,31 @@ describe('FastShop\'s processor role (grantWrite and grantSecretsRead)', () => {
     expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('Allowed');
   });
 
-  test('decrypts through Secrets Manager, and not directly', async () => {
-    expect(await decide({ principal, action: 'kms:Decrypt', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy, context: viaSecretsManager }))
-      .toBe('Allowed');
+  test('decrypts through Secrets Manager and Kinesis, and not directly', async () => {
+    for (const service of ['secretsmanager', 'kinesis']) {
+      expect(await decide({ principal, action: 'kms:Decrypt', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy, context: via(service) }))
+        .toBe('Allowed');
+    }
     expect(await decide({ principal, action: 'kms:Decrypt', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy })).toBe('ImplicitlyDenied');
+  });
+
+  test('sends failed records to its queue (with a data key through SQS only), and to no other queue', async () => {
+    expect(await decide({ principal, action: 'sqs:SendMessage', resource: queueArn, identityPolicies })).toBe('Allowed');
+    expect(await decide({ principal, action: 'sqs:SendMessage', resource: arn('sqs', 'someone-elses-queue'), identityPolicies })).toBe('ImplicitlyDenied');
+    expect(await decide({ principal, action: 'kms:GenerateDataKey', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy, context: via('sqs') }))
+      .toBe('Allowed');
+    expect(await decide({ principal, action: 'kms:GenerateDataKey', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy }))
+      .toBe('ImplicitlyDenied');
+  });
+
+  test('creates network interfaces only with its own subnets and security group', async () => {
+    const subnets = stack.resources[fn].Properties.VpcConfig.SubnetIds.map((s: any) => stack.resolve(s));
+    const group = stack.resolve(stack.resources[fn].Properties.VpcConfig.SecurityGroupIds[0]);
+    const create = (resource: string) => decide({ principal, action: 'ec2:CreateNetworkInterface', resource, identityPolicies });
+    expect(await create(arn('ec2', `subnet/${subnets[0]}`))).toBe('Allowed');
+    expect(await create(arn('ec2', `security-group/${group}`))).toBe('Allowed');
+    expect(await create(arn('ec2', 'subnet/subnet-of-the-data-tier'))).toBe('ImplicitlyDenied');
+    expect(await create(arn('ec2', 'security-group/sg-of-someone-else'))).toBe('ImplicitlyDenied');
   });
 });
 
