@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline-go/cdklgpddatapipeline"
@@ -47,6 +48,7 @@ func NewConsumerApp(outdir string) awscdk.App {
 		LogRetention:       awslogs.RetentionDays_THREE_MONTHS,
 		AllowedRegions:     jsii.Strings("sa-east-1"),
 		DataClassification: jsii.String("payment-data"),
+		ClientEndpoints:    cdklgpddatapipeline.ClientEndpoints_PIPELINE_AND_CONTAINERS,
 		Database: &cdklgpddatapipeline.DatabaseOptions{
 			InstanceType:     awsec2.InstanceType_Of(awsec2.InstanceClass_R7G, awsec2.InstanceSize_LARGE),
 			AllocatedStorage: jsii.Number(50),
@@ -63,6 +65,12 @@ func NewConsumerApp(outdir string) awscdk.App {
 		AllowAllOutbound: jsii.Bool(false),
 	})
 	pipeline.AllowFrom(client)
+	// The reference processor (its bundled asset ships in the package) with non-default options.
+	pipeline.AddProcessor(jsii.String("Processor"), &cdklgpddatapipeline.TransactionProcessorOptions{
+		BatchSize:             jsii.Number(200),
+		ParallelizationFactor: jsii.Number(2),
+		MaxRecordAge:          awscdk.Duration_Hours(jsii.Number(2)),
+	})
 
 	// 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
 	byo := awscdk.NewStack(app, jsii.String("LgpdConsumerByo"), &awscdk.StackProps{Env: env})
@@ -96,6 +104,12 @@ func NewConsumerApp(outdir string) awscdk.App {
 	byoPipeline.GrantRead(reader)
 	byoPipeline.GrantSecretsRead(reader)
 	byoPipeline.GrantDatabaseConnect(reader, jsii.String("app"))
+	// A processor of your own code, signing in to PostgreSQL with IAM.
+	byoPipeline.AddProcessor(jsii.String("Audit"), &cdklgpddatapipeline.TransactionProcessorOptions{
+		Code:             awslambda.Code_FromInline(jsii.String("exports.handler = async () => ({ batchItemFailures: [] });")),
+		DatabaseAccess:   cdklgpddatapipeline.ProcessorDatabaseAccess_IamUser(jsii.String("auditor")),
+		StartingPosition: awslambda.StartingPosition_LATEST,
+	})
 	return app
 }
 

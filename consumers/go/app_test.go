@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,4 +119,31 @@ func toString(r interface{}) string {
 		return s
 	}
 	return ""
+}
+
+func TestTheReferenceProcessorShipsItsBundledAsset(t *testing.T) {
+	functions := *template.FindResources(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
+		"Properties": map[string]interface{}{"FunctionName": "lgpd-processor-consumer-processor"},
+	})
+	if len(functions) != 1 {
+		t.Fatalf("expected one processor function, found %d", len(functions))
+	}
+	for _, f := range functions {
+		key := f.(map[string]interface{})["Properties"].(map[string]interface{})["Code"].(map[string]interface{})["S3Key"].(string)
+		bundle, err := os.ReadFile(filepath.Join(Outdir(), "asset."+strings.TrimSuffix(key, ".zip"), "index.js"))
+		if err != nil || !strings.Contains(string(bundle), "handler") {
+			t.Fatalf("the processor's asset is not in the assembly: %v", err)
+		}
+	}
+	template.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), map[string]interface{}{
+		"BatchSize": 200, "ParallelizationFactor": 2, "MaximumRecordAgeInSeconds": 7200,
+	})
+}
+
+func TestTheContainerEndpointsAndAnIamProcessorOfYourOwn(t *testing.T) {
+	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(7))
+	byo.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
+		"FunctionName": "lgpd-processor-byo-audit",
+		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "auditor"})},
+	})
 }

@@ -11,12 +11,15 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from cdk_lgpd_data_pipeline import (
     CacheEngineVersion,
     CacheNodeType,
+    ClientEndpoints,
     DatabaseOptions,
     LgpdDataPipeline,
+    ProcessorDatabaseAccess,
 )
 
 OUTDIR = os.environ.get("CONSUMER_OUTDIR", "cdk.out")
@@ -44,6 +47,7 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
         log_retention=logs.RetentionDays.THREE_MONTHS,
         allowed_regions=["sa-east-1"],
         data_classification="payment-data",
+        client_endpoints=ClientEndpoints.PIPELINE_AND_CONTAINERS,
         database=DatabaseOptions(
             instance_type=ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
             allocated_storage=50,
@@ -55,6 +59,7 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
     pipeline.grant_write(writer)
     client = ec2.SecurityGroup(stack, "Client", vpc=pipeline.vpc, allow_all_outbound=False)
     pipeline.allow_from(client)
+    pipeline.add_processor("Processor", batch_size=200, parallelization_factor=2, max_record_age=Duration.hours(2))
 
     # 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
     byo = Stack(app, "LgpdConsumerByo", env=env)
@@ -85,6 +90,12 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
     byo_pipeline.grant_read(reader)
     byo_pipeline.grant_secrets_read(reader)
     byo_pipeline.grant_database_connect(reader, "app")
+    byo_pipeline.add_processor(
+        "Audit",
+        code=lambda_.Code.from_inline("exports.handler = async () => ({ batchItemFailures: [] });"),
+        database_access=ProcessorDatabaseAccess.iam_user("auditor"),
+        starting_position=lambda_.StartingPosition.LATEST,
+    )
     return app
 
 

@@ -1,5 +1,7 @@
 """pytest checks of the Python consumer's templates; the synthesized app also lands in $CONSUMER_OUTDIR
 for consumers/compare.ts to compare with the TypeScript app's."""
+import os
+
 import pytest
 from aws_cdk import RemovalPolicy
 from aws_cdk.assertions import Match, Template
@@ -85,3 +87,23 @@ def test_fails_when_a_prop_is_out_of_range():
     with pytest.raises(Exception, match="azCount"):
         LgpdDataPipeline(stack, "Pipeline", environment_suffix="bad", az_count=7,
                          cache_node_type=CacheNodeType.MEMORY7_GRAVITON_LARGE, removal_policy=RemovalPolicy.DESTROY)
+
+
+def test_the_reference_processor_ships_its_bundled_asset(template):
+    functions = template.find_resources("AWS::Lambda::Function", {"Properties": {"FunctionName": "lgpd-processor-consumer-processor"}})
+    (function,) = functions.values()
+    asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+    bundle = os.path.join(OUTDIR, f"asset.{asset_hash}", "index.js")
+    with open(bundle, encoding="utf-8") as f:
+        assert "handler" in f.read()
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping", {"BatchSize": 200, "ParallelizationFactor": 2, "MaximumRecordAgeInSeconds": 7200}
+    )
+
+
+def test_the_container_endpoints_and_an_iam_processor_of_your_own(template, byo):
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 7)
+    byo.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"FunctionName": "lgpd-processor-byo-audit", "Environment": {"Variables": Match.object_like({"DB_IAM_USER": "auditor"})}},
+    )

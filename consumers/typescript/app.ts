@@ -13,7 +13,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline } from 'cdk-lgpd-data-pipeline';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CacheEngineVersion, CacheNodeType, ClientEndpoints, LgpdDataPipeline, ProcessorDatabaseAccess } from 'cdk-lgpd-data-pipeline';
 
 /** Builds the consumer app: a pipeline with its own VPC and key, and one that brings both. */
 export function buildConsumerApp(outdir: string): App {
@@ -35,6 +36,7 @@ export function buildConsumerApp(outdir: string): App {
     logRetention: logs.RetentionDays.THREE_MONTHS,
     allowedRegions: ['sa-east-1'],
     dataClassification: 'payment-data',
+    clientEndpoints: ClientEndpoints.PIPELINE_AND_CONTAINERS,
     database: {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
       allocatedStorage: 50,
@@ -46,6 +48,8 @@ export function buildConsumerApp(outdir: string): App {
   pipeline.grantWrite(writer);
   const client = new ec2.SecurityGroup(stack, 'Client', { vpc: pipeline.vpc, allowAllOutbound: false });
   pipeline.allowFrom(client);
+  // The reference processor (its bundled asset ships in the package) with non-default options.
+  pipeline.addProcessor('Processor', { batchSize: 200, parallelizationFactor: 2, maxRecordAge: Duration.hours(2) });
 
   // 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
   const byo = new Stack(app, 'LgpdConsumerByo', { env });
@@ -70,6 +74,12 @@ export function buildConsumerApp(outdir: string): App {
   byoPipeline.grantRead(reader);
   byoPipeline.grantSecretsRead(reader);
   byoPipeline.grantDatabaseConnect(reader, 'app');
+  // A processor of your own code, signing in to PostgreSQL with IAM.
+  byoPipeline.addProcessor('Audit', {
+    code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
+    databaseAccess: ProcessorDatabaseAccess.iamUser('auditor'),
+    startingPosition: lambda.StartingPosition.LATEST,
+  });
   return app;
 }
 

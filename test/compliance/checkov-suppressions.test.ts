@@ -21,6 +21,8 @@ const PINNED = [
   'CKV_AWS_115 @ Consumer/Function/Resource',
   'CKV_AWS_116 @ Consumer/Function/Resource',
   'CKV_AWS_117 @ Consumer/Function/Resource',
+  'CKV_AWS_115 @ Lookup/Function/Resource',
+  'CKV_AWS_116 @ Lookup/Function/Resource',
   'CKV_AWS_27 @ AlarmInbox/Resource',
   'CKV_AWS_157 @ Pipeline/Database/Resource/Resource',
   'CKV_AWS_111 @ SingletonFunction<hash>/Role',

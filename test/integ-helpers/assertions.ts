@@ -6,7 +6,7 @@
 import { ExpectedResult, IApiCall, IDeployAssert, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { PipelineCaseStack, testRecord } from './cases';
+import { PipelineCaseStack, testRecord, testTransaction } from './cases';
 import { acknowledgeCheckov } from '../../src/compliance/private/acknowledge';
 
 /** What a case expects of its deployed pipeline. */
@@ -115,6 +115,23 @@ export function addPipelineAssertions(integ: IntegTest, stack: PipelineCaseStack
   }));
   // No put.next(read): the payload's GetAtt already orders the invocation after the put (an explicit
   // DependsOn as well is cfn-lint W3005).
+
+  // The processor round trip: the record put above is stored by the transaction processor, found in
+  // PostgreSQL and in the customer's state in Redis by the look-up in the application subnets (the
+  // processor reads the stream asynchronously: the look-up is retried until both have it).
+  if (stack.processor) {
+    const transaction = testTransaction(pipeline.environmentSuffix);
+    const lookup = assertions.invokeFunction({
+      functionName: stack.processor.lookup.function.functionName,
+      payload: JSON.stringify({ transactionId: transaction.transactionId, customerId: transaction.customerId }),
+    });
+    lookup.expect(ExpectedResult.objectLike({
+      StatusCode: 200,
+      Payload: Match.stringLikeRegexp(`"transaction_id":"${transaction.transactionId}".*"amount":"42.00".*"currency":"BRL".*`
+        + `"lastTransactionId":"${transaction.transactionId}".*"transactions":\\["${transaction.transactionId}"\\]`),
+    })).waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(20) });
+    put.next(lookup);
+  }
 
   // Alarm delivery: CloudWatch publishes to the KMS-encrypted topic (its topic policy and the key must
   // admit it), and SNS delivers to the case's queue. The alarm returns to its real state at its next

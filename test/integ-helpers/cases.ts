@@ -4,16 +4,18 @@
  *
  * Not named `integ.*`: integ-runner only runs files whose name starts with `integ.`.
  */
+import * as path from 'path';
 import { App, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps } from '../../src';
+import { CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps, TransactionProcessor } from '../../src';
 import { acknowledgeCheckov } from '../../src/compliance/private/acknowledge';
 
 /** Every case deploys to São Paulo: the pipeline's data-residency guard allows only sa-east-1. */
@@ -39,7 +41,12 @@ export function assertionStack(app: App, id: string): Stack {
 
 /** The record the assertions put on the stream and expect the consumer to read back. */
 export function testRecord(suffix: string): string {
-  return JSON.stringify({ transactionId: `tx-${suffix}`, amount: '42.00', currency: 'BRL' });
+  return JSON.stringify(testTransaction(suffix));
+}
+
+/** The test record as a transaction of the reference processor's schema (handlers/transaction-processor/transaction.schema.json). */
+export function testTransaction(suffix: string) {
+  return { transactionId: `tx-${suffix}`, customerId: `customer-${suffix}`, amount: '42.00', currency: 'BRL', timestamp: '2026-12-01T12:00:00Z' };
 }
 
 /**
@@ -107,10 +114,56 @@ export class StreamConsumer extends Construct {
   }
 }
 
+/**
+ * The look-up the processor round trip asserts with: a function in the application subnets that reads
+ * what the processor stored for a transaction (test/integ-helpers/lookup-function.ts, bundled by esbuild
+ * at synth), with the processor's own environment, network access and secrets.
+ */
+export class ProcessorLookup extends Construct {
+  /** The function. */
+  public readonly function: lambdaNodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, pipeline: LgpdDataPipeline, processor: TransactionProcessor) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: pipeline.encryptionKey,
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new lambdaNodejs.NodejsFunction(this, 'Function', {
+      description: `Reads what the transaction processor of ${pipeline.environmentSuffix} stored (integration test)`,
+      entry: path.join(__dirname, 'lookup-function.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      vpc: pipeline.vpc,
+      vpcSubnets: pipeline.clientSubnets,
+      allowAllOutbound: false,
+      environment: processor.environment,
+      environmentEncryption: pipeline.encryptionKey,
+      logGroup,
+      bundling: { minify: true, externalModules: ['pg-native', 'cloudflare:sockets'], forceDockerBundling: false },
+    });
+    pipeline.allowFrom(this.function);
+    pipeline.grantSecretsRead(this.function);
+    const fn = this.function.node.defaultChild as CfnResource;
+    acknowledgeCheckov(fn, 'CKV_AWS_115', 'Integration-test scaffolding invoked a few times per run by the assertion provider; no concurrency to reserve in the test account.');
+    acknowledgeCheckov(fn, 'CKV_AWS_116', 'Invoked synchronously (RequestResponse) by the assertion provider, which reports a failure; a dead-letter queue only receives asynchronous invocations.');
+    fn.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  }
+}
+
 /** Properties of a {@link PipelineCaseStack}. */
 export interface PipelineCaseStackProps extends StackProps {
   /** The pipeline's props. */
   readonly pipeline: LgpdDataPipelineProps;
+  /**
+   * Run the reference transaction processor, and the look-up that reads what it stored.
+   *
+   * @default false
+   */
+  readonly withProcessor?: boolean;
 }
 
 /**
@@ -125,11 +178,17 @@ export class PipelineCaseStack extends Stack {
    * queue under a customer-managed key would need that key to admit sns.amazonaws.com).
    */
   public readonly alarmInbox: sqs.Queue;
+  /** The transaction processor and its look-up, when the case runs one. */
+  public readonly processor?: { readonly processor: TransactionProcessor; readonly lookup: ProcessorLookup };
 
   constructor(scope: Construct, id: string, props: PipelineCaseStackProps) {
     super(scope, id, { env: { region: INTEG_REGION }, ...props });
     this.pipeline = new LgpdDataPipeline(this, 'Pipeline', props.pipeline);
     this.consumer = new StreamConsumer(this, 'Consumer', this.pipeline);
+    if (props.withProcessor) {
+      const processor = this.pipeline.addProcessor('Processor');
+      this.processor = { processor, lookup: new ProcessorLookup(this, 'Lookup', this.pipeline, processor) };
+    }
     this.alarmInbox = new sqs.Queue(this, 'AlarmInbox', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.hours(1),
@@ -152,7 +211,8 @@ export class PipelineCaseStack extends Stack {
  */
 export function defaultCaseStack(app: App): PipelineCaseStack {
   return new PipelineCaseStack(app, 'LgpdIntegDefault', {
-    description: 'cdk-lgpd-data-pipeline integration test: default (FastShop dev shape, destroyable)',
+    description: 'cdk-lgpd-data-pipeline integration test: default (FastShop dev shape with its processor, destroyable)',
+    withProcessor: true,
     pipeline: {
       environmentSuffix: SUFFIXES.default,
       azCount: 2,

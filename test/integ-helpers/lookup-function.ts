@@ -41,9 +41,10 @@ export async function handler(event: LookupEvent): Promise<Record<string, unknow
 
   const password = await secretString(config.cache.authSecretArn);
   const tls = { servername: config.cache.host };
+  const node = { host: config.cache.host, port: config.cache.port };
   const cache = config.cache.clusterMode
-    ? new Cluster([{ host: config.cache.host, port: config.cache.port }], { dnsLookup: (address, callback) => callback(null, address), redisOptions: { password, tls } })
-    : new Redis({ host: config.cache.host, port: config.cache.port, password, tls });
+    ? new Cluster([node], { dnsLookup: (address, callback) => callback(null, address), redisOptions: { password, tls } })
+    : new Redis({ ...node, password, tls });
   try {
     const keys = customerKeys(event.customerId);
     const customer = await cache.hgetall(keys.hash);

@@ -2,8 +2,11 @@ package com.example.lgpd;
 
 import io.github.cdklgpd.datapipeline.CacheEngineVersion;
 import io.github.cdklgpd.datapipeline.CacheNodeType;
+import io.github.cdklgpd.datapipeline.ClientEndpoints;
 import io.github.cdklgpd.datapipeline.DatabaseOptions;
 import io.github.cdklgpd.datapipeline.LgpdDataPipeline;
+import io.github.cdklgpd.datapipeline.ProcessorDatabaseAccess;
+import io.github.cdklgpd.datapipeline.TransactionProcessorOptions;
 import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.App;
@@ -23,6 +26,8 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.StreamMode;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
@@ -58,6 +63,7 @@ public final class ConsumerApp {
                 .logRetention(RetentionDays.THREE_MONTHS)
                 .allowedRegions(List.of("sa-east-1"))
                 .dataClassification("payment-data")
+                .clientEndpoints(ClientEndpoints.PIPELINE_AND_CONTAINERS)
                 .database(DatabaseOptions.builder()
                         .instanceType(InstanceType.of(InstanceClass.R7G, InstanceSize.LARGE))
                         .allocatedStorage(50)
@@ -74,6 +80,12 @@ public final class ConsumerApp {
                 .allowAllOutbound(false)
                 .build();
         pipeline.allowFrom(client);
+        // The reference processor (its bundled asset ships in the package) with non-default options.
+        pipeline.addProcessor("Processor", TransactionProcessorOptions.builder()
+                .batchSize(200)
+                .parallelizationFactor(2)
+                .maxRecordAge(Duration.hours(2))
+                .build());
 
         // 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
         Stack byo = Stack.Builder.create(app, "LgpdConsumerByo").env(env).build();
@@ -107,6 +119,12 @@ public final class ConsumerApp {
         byoPipeline.grantRead(reader);
         byoPipeline.grantSecretsRead(reader);
         byoPipeline.grantDatabaseConnect(reader, "app");
+        // A processor of your own code, signing in to PostgreSQL with IAM.
+        byoPipeline.addProcessor("Audit", TransactionProcessorOptions.builder()
+                .code(Code.fromInline("exports.handler = async () => ({ batchItemFailures: [] });"))
+                .databaseAccess(ProcessorDatabaseAccess.iamUser("auditor"))
+                .startingPosition(StartingPosition.LATEST)
+                .build());
         return app;
     }
 

@@ -103,4 +103,26 @@ class ConsumerAppTest {
                 .build());
         assertTrue(e.getMessage().contains("azCount"), e.getMessage());
     }
+
+    @Test
+    void theReferenceProcessorShipsItsBundledAsset() throws java.io.IOException {
+        Map<String, Map<String, Object>> functions = template.findResources("AWS::Lambda::Function",
+                Map.of("Properties", Map.of("FunctionName", "lgpd-processor-consumer-processor")));
+        assertEquals(1, functions.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> code = (Map<String, Object>) ((Map<String, Object>) functions.values().iterator().next().get("Properties")).get("Code");
+        String hash = ((String) code.get("S3Key")).replace(".zip", "");
+        String bundle = java.nio.file.Files.readString(ConsumerApp.OUTDIR.resolve("asset." + hash).resolve("index.js"));
+        assertTrue(bundle.contains("handler"));
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping",
+                Map.of("BatchSize", 200, "ParallelizationFactor", 2, "MaximumRecordAgeInSeconds", 7200));
+    }
+
+    @Test
+    void theContainerEndpointsAndAnIamProcessorOfYourOwn() {
+        template.resourceCountIs("AWS::EC2::VPCEndpoint", 7);
+        byo.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "lgpd-processor-byo-audit",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "auditor")))));
+    }
 }
