@@ -13,7 +13,8 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // holds is tested: test/package-contents.test.ts.
   // RULES.md, like docs/, is read on GitHub (the README links there; Construct Hub points relative links
   // at the repository).
-  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml', '/rosetta/', '/RULES.md']) project.addPackageIgnore(p);
+  // Tool environments the install scripts create in the checkout (checkov's venv) never ship either.
+  for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml', '/rosetta/', '/RULES.md', '/.venv/']) project.addPackageIgnore(p);
 
   // Java: Maven Central serves cdknag 3.0.2 but its metadata lists only 2.x, so the range pacmak writes
   // for the cdk-nag peer ([3.0.2,4.0.0)) resolves to nothing. seed-m2.sh installs 3.0.2 into ~/.m2 and

@@ -247,7 +247,7 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: props.removal.keep,
     });
-    const noRotation = 'AWS provides no Secrets Manager rotation function for ElastiCache AUTH tokens, and rotating one is a two-step ModifyReplicationGroup (ROTATE, then SET) the owner schedules. The token is 64 random characters, encrypted with the pipeline key, readable only through grantAuthTokenRead, and useful only from a client the cache security group admits.';
+    const noRotation = 'AWS provides no Secrets Manager rotation function for ElastiCache AUTH tokens, and rotating one is a two-step ModifyReplicationGroup (ROTATE, then SET) the owner schedules. The token is 64 random characters, encrypted with the pipeline key, readable only through grantSecretsRead, and useful only from a client the cache security group admits.';
     for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
       acknowledge(this.authSecret, rule, noRotation);
     }

@@ -45,7 +45,7 @@ let packed: string[];
 beforeAll(() => {
   const required = ['lib/index.js', '.jsii', '.jsii.tabl.json'].filter(f => !fs.existsSync(path.join(ROOT, f)));
   if (required.length > 0) throw new Error(`${required.join(', ')} missing: compile first (npx projen compile post-compile)`);
-  const report = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: ROOT, encoding: 'utf-8' }));
+  const report = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: ROOT, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 }));
   packed = report[0].files.map((f: { path: string }) => f.path).sort();
 });
 

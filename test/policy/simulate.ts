@@ -222,6 +222,12 @@ export class ResolvedStack {
         'Endpoint.Address': () => `${name}.abcdefghijkl.${TEST_REGION}.rds.amazonaws.com`,
         'Endpoint.Port': () => '5433',
       },
+      'AWS::ElastiCache::ReplicationGroup': {
+        'PrimaryEndPoint.Address': () => `master.${logicalId.toLowerCase()}.abcdef.sae1.cache.amazonaws.com`,
+        'PrimaryEndPoint.Port': () => String(this.resolve(r.Properties?.Port ?? 6379)),
+        'ConfigurationEndPoint.Address': () => `clustercfg.${logicalId.toLowerCase()}.abcdef.sae1.cache.amazonaws.com`,
+        'ConfigurationEndPoint.Port': () => String(this.resolve(r.Properties?.Port ?? 6379)),
+      },
     };
     const get = known[r.Type]?.[attribute];
     if (!get) throw new Error(`ResolvedStack cannot resolve Fn::GetAtt ${logicalId}.${attribute} (${r.Type}); add it`);
