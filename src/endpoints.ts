@@ -79,8 +79,9 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
 
     // Anyone may call through the endpoints only as a principal of this account, and only on resources
     // of this account (`IfExists`: a few calls name no resource, ecr:GetAuthorizationToken for one).
+    // The principal is the plain "*" an endpoint policy takes (StarPrincipal), not {"AWS": "*"}.
     const thisAccount = new iam.PolicyStatement({
-      principals: [new iam.AnyPrincipal()],
+      principals: [new iam.StarPrincipal()],
       actions: ['*'],
       resources: ['*'],
       conditions: {
@@ -112,7 +113,7 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
       s3.addToPolicy(thisAccount);
       // ECR keeps image layers in an S3 bucket of AWS's own account, which clients must read to pull.
       s3.addToPolicy(new iam.PolicyStatement({
-        principals: [new iam.AnyPrincipal()],
+        principals: [new iam.StarPrincipal()],
         actions: ['s3:GetObject'],
         resources: [`arn:${stack.partition}:s3:::prod-${stack.region}-starport-layer-bucket/*`],
         conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } },

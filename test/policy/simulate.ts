@@ -43,6 +43,8 @@ export interface Request {
   readonly resourcePolicy?: any;
   /** The account that owns the resource. */
   readonly resourceAccount?: string;
+  /** The policies of the VPC endpoints the request passes through. */
+  readonly endpointPolicies?: any[];
 }
 
 /** What the simulator decided, and the context keys it ignored. */
@@ -62,6 +64,7 @@ export async function evaluate(request: Request): Promise<Outcome> {
     },
     identityPolicies: (request.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
     resourcePolicy: request.resourcePolicy,
+    vpcEndpointPolicies: request.endpointPolicies?.map((policy, i) => ({ name: `endpoint-${i}`, policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
   }, {});
