@@ -79,6 +79,13 @@ func NewConsumerApp(outdir string) awscdk.App {
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 	})
 	key.GrantEncryptDecrypt(awsiam.NewServicePrincipal(jsii.String("logs.sa-east-1.amazonaws.com"), nil))
+	// What README asks of a brought key: CloudWatch alarms may use it for the alarm topic it encrypts.
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]interface{}{"StringEquals": map[string]interface{}{"aws:SourceAccount": byo.Account()}},
+	}), nil)
 	vpc := awsec2.NewVpc(byo, jsii.String("Vpc"), &awsec2.VpcProps{
 		MaxAzs:      jsii.Number(2),
 		NatGateways: jsii.Number(0),

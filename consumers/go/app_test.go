@@ -129,7 +129,7 @@ func TestTheReferenceProcessorShipsItsBundledAsset(t *testing.T) {
 		t.Fatalf("expected one processor function, found %d", len(functions))
 	}
 	for _, f := range functions {
-		key := f.(map[string]interface{})["Properties"].(map[string]interface{})["Code"].(map[string]interface{})["S3Key"].(string)
+		key := (*f)["Properties"].(map[string]interface{})["Code"].(map[string]interface{})["S3Key"].(string)
 		bundle, err := os.ReadFile(filepath.Join(Outdir(), "asset."+strings.TrimSuffix(key, ".zip"), "index.js"))
 		if err != nil || !strings.Contains(string(bundle), "handler") {
 			t.Fatalf("the processor's asset is not in the assembly: %v", err)

@@ -65,6 +65,15 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
     byo = Stack(app, "LgpdConsumerByo", env=env)
     key = kms.Key(byo, "Key", enable_key_rotation=True, removal_policy=RemovalPolicy.DESTROY)
     key.grant_encrypt_decrypt(iam.ServicePrincipal("logs.sa-east-1.amazonaws.com"))
+    # What README asks of a brought key: CloudWatch alarms may use it for the alarm topic it encrypts.
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": byo.account}},
+        )
+    )
     vpc = ec2.Vpc(
         byo,
         "Vpc",

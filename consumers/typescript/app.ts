@@ -55,6 +55,13 @@ export function buildConsumerApp(outdir: string): App {
   const byo = new Stack(app, 'LgpdConsumerByo', { env });
   const key = new kms.Key(byo, 'Key', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
   key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.sa-east-1.amazonaws.com'));
+  // What README asks of a brought key: CloudWatch alarms may use it for the alarm topic it encrypts.
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': byo.account } },
+  }));
   const vpc = new ec2.Vpc(byo, 'Vpc', {
     maxAzs: 2,
     natGateways: 0,

@@ -238,35 +238,19 @@ class PostgresServer {
   }
 }
 
-class RedisServer {
-  /** The AUTH token (a test that rotates it sets the new one here). */
-  token = randomBytes(24).toString('base64url');
-  private process?: ChildProcess;
+/**
+ * A server run as one child process: killed by SIGTERM at `stop`, and by SIGKILL should the test
+ * process exit without stopping it.
+ */
+abstract class ChildServer {
+  protected process?: ChildProcess;
+  private readonly emergencyStop = () => this.process?.kill('SIGKILL');
 
-  constructor(private readonly dir: string, private readonly authority: TestAuthority) {
-    mkdirSync(dir, { recursive: true });
-  }
-
-  async start(): Promise<void> {
-    const child = spawn('redis-server', [
-      '--port', '0', '--tls-port', String(REDIS_PORT), '--bind', '127.0.0.1',
-      '--tls-cert-file', this.authority.serverCertFile, '--tls-key-file', this.authority.serverKeyFile,
-      '--tls-ca-cert-file', this.authority.caFile, '--tls-auth-clients', 'no',
-      '--requirepass', this.token,
-      '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', this.dir,
-      '--logfile', join(this.dir, 'redis.log'),
-    ], { stdio: 'ignore' });
+  /** Takes charge of the server's process. */
+  protected adopt(child: ChildProcess): ChildProcess {
     this.process = child;
     running.add(this.emergencyStop);
-    await waitFor(`redis-server on ${REDIS_PORT}`, async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server exited: ${readFileSync(join(this.dir, 'redis.log'), 'utf8').slice(-1500)}`);
-      const redis = this.client();
-      try {
-        return (await redis.ping()) === 'PONG';
-      } finally {
-        redis.disconnect();
-      }
-    });
+    return child;
   }
 
   async stop(): Promise<void> {
@@ -279,6 +263,36 @@ class RedisServer {
       child.kill('SIGTERM');
       await exited;
     }
+  }
+}
+
+class RedisServer extends ChildServer {
+  /** The AUTH token (a test that rotates it sets the new one here). */
+  token = randomBytes(24).toString('base64url');
+
+  constructor(private readonly dir: string, private readonly authority: TestAuthority) {
+    super();
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async start(): Promise<void> {
+    const child = this.adopt(spawn('redis-server', [
+      '--port', '0', '--tls-port', String(REDIS_PORT), '--bind', '127.0.0.1',
+      '--tls-cert-file', this.authority.serverCertFile, '--tls-key-file', this.authority.serverKeyFile,
+      '--tls-ca-cert-file', this.authority.caFile, '--tls-auth-clients', 'no',
+      '--requirepass', this.token,
+      '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', this.dir,
+      '--logfile', join(this.dir, 'redis.log'),
+    ], { stdio: 'ignore' }));
+    await waitFor(`redis-server on ${REDIS_PORT}`, async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited: ${readFileSync(join(this.dir, 'redis.log'), 'utf8').slice(-1500)}`);
+      const redis = this.client();
+      try {
+        return (await redis.ping()) === 'PONG';
+      } finally {
+        redis.disconnect();
+      }
+    });
   }
 
   /** A client with the test CA and the AUTH token (the caller disconnects it). */
@@ -302,7 +316,6 @@ class RedisServer {
     }
   }
 
-  private readonly emergencyStop = () => this.process?.kill('SIGKILL');
 }
 
 /**
@@ -389,19 +402,17 @@ export class RedisCluster {
   private readonly emergencyStop = () => this.nodes.forEach(n => n.kill('SIGKILL'));
 }
 
-class MotoServer {
-  private process?: ChildProcess;
-
-  constructor(private readonly logFile: string) {}
+class MotoServer extends ChildServer {
+  constructor(private readonly logFile: string) {
+    super();
+  }
 
   async start(): Promise<void> {
     if (!existsSync(MOTO_SERVER)) {
       throw new Error(`${MOTO_SERVER} is missing: run scripts/install/processor.sh`);
     }
     writeFileSync(this.logFile, '');
-    const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(MOTO_PORT)], { stdio: 'ignore' });
-    this.process = child;
-    running.add(this.emergencyStop);
+    const child = this.adopt(spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(MOTO_PORT)], { stdio: 'ignore' }));
     await waitFor(`moto_server on ${MOTO_PORT}`, async () => {
       if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
       const res = await fetch(`http://127.0.0.1:${MOTO_PORT}/moto-api/`);
@@ -409,19 +420,6 @@ class MotoServer {
     });
   }
 
-  async stop(): Promise<void> {
-    const child = this.process;
-    if (child === undefined) return;
-    this.process = undefined;
-    running.delete(this.emergencyStop);
-    if (child.exitCode === null) {
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
-
-  private readonly emergencyStop = () => this.process?.kill('SIGKILL');
 }
 
 async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

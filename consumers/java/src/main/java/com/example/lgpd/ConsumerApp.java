@@ -22,6 +22,7 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kinesis.StreamMode;
@@ -94,6 +95,13 @@ public final class ConsumerApp {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         key.grantEncryptDecrypt(new ServicePrincipal("logs.sa-east-1.amazonaws.com"));
+        // What README asks of a brought key: CloudWatch alarms may use it for the alarm topic it encrypts.
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                .resources(List.of("*"))
+                .conditions(java.util.Map.of("StringEquals", java.util.Map.of("aws:SourceAccount", byo.getAccount())))
+                .build());
         Vpc vpc = Vpc.Builder.create(byo, "Vpc")
                 .maxAzs(2)
                 .natGateways(0)
