@@ -180,6 +180,9 @@ function main(): void {
 
   console.log('Compiling the benchmark apps with tsc (not measured) ...');
   execFileSync('npx', ['tsc', '-p', path.join('scripts', 'bench', 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+  // The compiled library finds the bundled processor at ../assets, as the package does.
+  const assets = path.join(ROOT, 'cdk.out', 'bench', 'js', 'assets');
+  if (!fs.existsSync(assets)) fs.symlinkSync(path.join(ROOT, 'assets'), assets, 'dir');
 
   const cpus = os.cpus();
   const load = () => os.loadavg().map(x => x.toFixed(1)).join(' ');
