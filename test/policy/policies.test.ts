@@ -126,28 +126,22 @@ describe.each([
     }
   });
 
+  /** A service assuming one of the stack's roles, as its trust policy decides. */
+  const assumeRole = (role: string, service: string, context: Record<string, string>) => decide({
+    principal: service, action: 'sts:AssumeRole', resource: stack.roleArn(role), resourcePolicy: stack.trustPolicy(role), context,
+  });
+
   test('the flow-log role can be assumed by VPC Flow Logs for this account only', async () => {
     const role = stack.resources[stack.logicalId('AWS::EC2::FlowLog')].Properties.DeliverLogsPermissionArn['Fn::GetAtt'][0];
-    const assume = (account: string) => decide({
-      principal: 'vpc-flow-logs.amazonaws.com',
-      action: 'sts:AssumeRole',
-      resource: stack.roleArn(role),
-      resourcePolicy: stack.trustPolicy(role),
-      context: { 'aws:SourceAccount': account, 'aws:SourceArn': arn('ec2', 'vpc-flow-log/fl-0123456789abcdef0', TEST_REGION, account) },
-    });
+    const assume = (account: string) => assumeRole(role, 'vpc-flow-logs.amazonaws.com',
+      { 'aws:SourceAccount': account, 'aws:SourceArn': arn('ec2', 'vpc-flow-log/fl-0123456789abcdef0', TEST_REGION, account) });
     expect(await assume(TEST_ACCOUNT)).toBe('Allowed');
     expect(await assume(OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
   });
 
   test('the enhanced-monitoring role can be assumed by RDS monitoring for this account only', async () => {
     const role = stack.resources[stack.logicalId('AWS::RDS::DBInstance')].Properties.MonitoringRoleArn['Fn::GetAtt'][0];
-    const assume = (account: string) => decide({
-      principal: 'monitoring.rds.amazonaws.com',
-      action: 'sts:AssumeRole',
-      resource: stack.roleArn(role),
-      resourcePolicy: stack.trustPolicy(role),
-      context: { 'aws:SourceAccount': account },
-    });
+    const assume = (account: string) => assumeRole(role, 'monitoring.rds.amazonaws.com', { 'aws:SourceAccount': account });
     expect(await assume(TEST_ACCOUNT)).toBe('Allowed');
     expect(await assume(OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
   });
