@@ -79,19 +79,37 @@ exports.handler = async (event) => {
  * it reads that record back through the pipeline's read grant (which includes decrypting with the key).
  * It has no environment variables (so none to encrypt).
  */
+/**
+ * The log group of a test function: created by the stack, encrypted and destroyed with it (test
+ * scaffolding, not pipeline data), rather than by Lambda on first invocation, which would leave it behind.
+ */
+function scaffoldingLogGroup(scope: Construct, pipeline: LgpdDataPipeline): logs.LogGroup {
+  return new logs.LogGroup(scope, 'Logs', {
+    encryptionKey: pipeline.encryptionKey,
+    retention: logs.RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+}
+
+/**
+ * What checkov and cfn-lint say of a test function the assertion provider invokes (listed in
+ * docs/first-deploy.md): no concurrency to reserve, no dead-letter queue for a synchronous invocation,
+ * and aws-cdk-lib's DependsOn on the role that the role's GetAtt already implies (cfn-lint W3005).
+ */
+function acknowledgeScaffolding(fn: lambda.Function): CfnResource {
+  const resource = fn.node.defaultChild as CfnResource;
+  acknowledgeCheckov(resource, 'CKV_AWS_115', 'Integration-test scaffolding invoked by the assertion provider during a run; no concurrency to reserve in the test account.');
+  acknowledgeCheckov(resource, 'CKV_AWS_116', 'Invoked synchronously (RequestResponse) by the assertion provider, which reports a failure; a dead-letter queue only receives asynchronous invocations.');
+  resource.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  return resource;
+}
+
 export class StreamConsumer extends Construct {
   /** The function. */
   public readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, pipeline: LgpdDataPipeline) {
     super(scope, id);
-    // Created here, encrypted and destroyed with the stack (it is test scaffolding, not pipeline
-    // data), rather than by Lambda on first invocation, which would leave it behind.
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      encryptionKey: pipeline.encryptionKey,
-      retention: logs.RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     this.function = new lambda.Function(this, 'Function', {
       description: `Reads a record back from ${pipeline.environmentSuffix}'s stream (integration test)`,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -100,17 +118,11 @@ export class StreamConsumer extends Construct {
       code: lambda.Code.fromInline(CONSUMER_CODE),
       timeout: Duration.seconds(30),
       memorySize: 256,
-      logGroup,
+      logGroup: scaffoldingLogGroup(this, pipeline),
     });
     pipeline.grantRead(this.function);
-    // Test scaffolding that checkov judges like production code (listed in docs/first-deploy.md).
-    const fn = this.function.node.defaultChild as CfnResource;
-    acknowledgeCheckov(fn, 'CKV_AWS_115', 'Integration-test scaffolding invoked once per run by the assertion provider; no concurrency to reserve in the test account.');
-    acknowledgeCheckov(fn, 'CKV_AWS_116', 'Invoked synchronously (RequestResponse) by the assertion provider, which reports a failure; a dead-letter queue only receives asynchronous invocations.');
-    acknowledgeCheckov(fn, 'CKV_AWS_117', 'Reads the stream through the Kinesis API only; it exists for the test run and needs no VPC.');
-    // aws-cdk-lib declares a DependsOn on the function's role that its GetAtt already implies
-    // (cfn-lint W3005): acknowledged on this one resource, as src/network.ts does for the VPC's provider.
-    (this.function.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    acknowledgeCheckov(acknowledgeScaffolding(this.function), 'CKV_AWS_117',
+      'Reads the stream through the Kinesis API only; it exists for the test run and needs no VPC.');
   }
 }
 
@@ -125,11 +137,6 @@ export class ProcessorLookup extends Construct {
 
   constructor(scope: Construct, id: string, pipeline: LgpdDataPipeline, processor: TransactionProcessor) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      encryptionKey: pipeline.encryptionKey,
-      retention: logs.RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     this.function = new lambdaNodejs.NodejsFunction(this, 'Function', {
       description: `Reads what the transaction processor of ${pipeline.environmentSuffix} stored (integration test)`,
       entry: path.join(__dirname, 'lookup-function.ts'),
@@ -142,15 +149,12 @@ export class ProcessorLookup extends Construct {
       allowAllOutbound: false,
       environment: processor.environment,
       environmentEncryption: pipeline.encryptionKey,
-      logGroup,
+      logGroup: scaffoldingLogGroup(this, pipeline),
       bundling: { minify: true, externalModules: ['pg-native', 'cloudflare:sockets'], forceDockerBundling: false },
     });
     pipeline.allowFrom(this.function);
     pipeline.grantSecretsRead(this.function);
-    const fn = this.function.node.defaultChild as CfnResource;
-    acknowledgeCheckov(fn, 'CKV_AWS_115', 'Integration-test scaffolding invoked a few times per run by the assertion provider; no concurrency to reserve in the test account.');
-    acknowledgeCheckov(fn, 'CKV_AWS_116', 'Invoked synchronously (RequestResponse) by the assertion provider, which reports a failure; a dead-letter queue only receives asynchronous invocations.');
-    fn.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    acknowledgeScaffolding(this.function);
   }
 }
 

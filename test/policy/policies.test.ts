@@ -149,13 +149,10 @@ describe.each([
 
 describe('FastShop\'s checkout role (grantWrite)', () => {
   const stack = fastShop.stack('FastShopPipeline');
-  const role = stack.logicalId('AWS::IAM::Role', r => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ecs-tasks.amazonaws.com'));
-  const principal = stack.roleArn(role);
-  const identityPolicies = stack.identityPolicies(role);
+  const { principal, identityPolicies } = stack.caller(
+    stack.logicalId('AWS::IAM::Role', r => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ecs-tasks.amazonaws.com')));
   const streamArn = stack.getAtt(stack.logicalId('AWS::Kinesis::Stream'), 'Arn');
-  const key = stack.logicalId('AWS::KMS::Key');
-  const keyArn = stack.getAtt(key, 'Arn');
-  const keyPolicy = stack.keyPolicy(key);
+  const { keyArn, keyPolicy } = stack.key();
   const viaKinesis = { 'kms:ViaService': `kinesis.${TEST_REGION}.amazonaws.com` };
 
   test('puts records on the stream, and may neither read nor delete it, nor schedule the key\'s deletion', async () => {
@@ -183,13 +180,9 @@ describe('FastShop\'s checkout role (grantWrite)', () => {
 describe('FastShop\'s transaction processor (its one managed policy: grantRead, grantSecretsRead, its queue and network interfaces)', () => {
   const stack = fastShop.stack('FastShopPipeline');
   const fn = stack.logicalId('AWS::Lambda::Function', r => r.Properties?.FunctionName === 'lgpd-processor-dev-processor');
-  const role = stack.resources[fn].Properties.Role['Fn::GetAtt'][0];
-  const principal = stack.roleArn(role);
-  const identityPolicies = stack.identityPolicies(role);
+  const { principal, identityPolicies } = stack.caller(stack.resources[fn].Properties.Role['Fn::GetAtt'][0]);
   const streamArn = stack.getAtt(stack.logicalId('AWS::Kinesis::Stream'), 'Arn');
-  const key = stack.logicalId('AWS::KMS::Key');
-  const keyArn = stack.getAtt(key, 'Arn');
-  const keyPolicy = stack.keyPolicy(key);
+  const { keyArn, keyPolicy } = stack.key();
   const db = stack.logicalId('AWS::RDS::DBInstance');
   const dbArn = arn('rds', `db:${stack.ref(db)}`);
   const rdsSecretArn = stack.getAtt(db, 'MasterUserSecret.SecretArn');
@@ -254,13 +247,9 @@ describe.each([
   const stack = assembly.stack(stackName);
   const keyStack = assembly.stack(keyStackName);
   const fn = stack.logicalId('AWS::Lambda::Function', r => /Reads a record back/.test(r.Properties?.Description ?? ''));
-  const role = stack.resources[fn].Properties.Role['Fn::GetAtt'][0];
-  const principal = stack.roleArn(role);
-  const identityPolicies = stack.identityPolicies(role);
+  const { principal, identityPolicies } = stack.caller(stack.resources[fn].Properties.Role['Fn::GetAtt'][0]);
   const streamArn = stack.getAtt(stack.logicalId('AWS::Kinesis::Stream'), 'Arn');
-  const key = keyStack.logicalId('AWS::KMS::Key');
-  const keyArn = keyStack.getAtt(key, 'Arn');
-  const keyPolicy = keyStack.keyPolicy(key);
+  const { keyArn, keyPolicy } = keyStack.key();
 
   test('reads records, and may not write them', async () => {
     for (const action of ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards']) {

@@ -255,6 +255,17 @@ export class ResolvedStack {
     ];
   }
 
+  /** A role as the simulator's caller: its ARN and every policy attached to it. */
+  public caller(roleLogicalId: string): { principal: string; identityPolicies: any[] } {
+    return { principal: this.roleArn(roleLogicalId), identityPolicies: this.identityPolicies(roleLogicalId) };
+  }
+
+  /** The stack's one KMS key: its ARN and its key policy. */
+  public key(): { keyArn: string; keyPolicy: any } {
+    const key = this.logicalId('AWS::KMS::Key');
+    return { keyArn: this.getAtt(key, 'Arn'), keyPolicy: this.keyPolicy(key) };
+  }
+
   /** A role's trust policy. */
   public trustPolicy(roleLogicalId: string): any {
     return this.properties(roleLogicalId).AssumeRolePolicyDocument;
