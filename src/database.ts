@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge } from './compliance/private/acknowledge';
+import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowledge';
 import { ReadableSecret } from './private/grants';
 import { DEFAULT_DATABASE_PORT } from './private/limits';
 import { encryptedLogGroup } from './private/log-group';
@@ -270,16 +270,12 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
     // cdk-nag acknowledgements, each on the one construct it concerns (listed in docs/compliance.md).
     acknowledge(monitoringRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS documents for the enhanced-monitoring role: it only lets RDS write OS metrics to the RDSOSMetrics log group. A customer policy cannot name the log stream (the instance resource id) without a circular dependency, so it would need a wildcard instead.');
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      acknowledge(this.instance, `${pack}-RDSInBackupPlan`,
-        'The instance has RDS automated backups with point-in-time recovery (7 days by default, up to 35), encrypted with the pipeline key, and copies tags to snapshots; an AWS Backup plan is an account-level choice (often an AWS Organizations backup policy) that a user adds on top.');
-    }
+    acknowledgeInPacks(this.instance, HIPAA_NIST, 'RDSInBackupPlan',
+      'The instance has RDS automated backups with point-in-time recovery (7 days by default, up to 35), encrypted with the pipeline key, and copies tags to snapshots; an AWS Backup plan is an account-level choice (often an AWS Organizations backup policy) that a user adds on top.');
     if (destroyable) {
       const reason = 'removalPolicy DESTROY was asked for: a destroyable test environment, which deletion protection would keep from being torn down. Every other removal policy turns deletion protection on.';
       acknowledge(this.instance, 'AwsSolutions-RDS10', reason);
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-        acknowledge(this.instance, `${pack}-RDSInstanceDeletionProtectionEnabled`, reason);
-      }
+      acknowledgeInPacks(this.instance, HIPAA_NIST, 'RDSInstanceDeletionProtectionEnabled', reason);
     }
   }
 

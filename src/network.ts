@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from './compliance/private/acknowledge';
+import { acknowledgeInPacks, HIPAA_NIST_PCI } from './private/acknowledge';
 import { DefaultSecurityGroupRestriction } from './private/default-security-group';
 import { encryptedLogGroup } from './private/log-group';
 import { PipelineNames } from './private/names';
@@ -109,10 +109,8 @@ export class PipelineNetwork extends Construct {
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
       if (route) {
-        for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-          acknowledge(route, `${pack}-VPCNoUnrestrictedRouteToIGW`,
-            'The default route of a public subnet is its route to the internet gateway; the subnet assigns no public IPs and no data store lives in it (data subnets are isolated, with no route to an IGW or NAT).');
-        }
+        acknowledgeInPacks(route, HIPAA_NIST_PCI, 'VPCNoUnrestrictedRouteToIGW',
+          'The default route of a public subnet is its route to the internet gateway; the subnet assigns no public IPs and no data store lives in it (data subnets are isolated, with no route to an IGW or NAT).');
       }
     }
   }

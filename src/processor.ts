@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeCheckov } from './compliance/private/acknowledge';
+import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowledge';
 import type { LgpdDataPipeline } from './lgpd-data-pipeline';
 import { encryptedLogGroup } from './private/log-group';
 import { ManagedPolicyPrincipal } from './private/policy-principal';
@@ -382,9 +382,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       const reason = 'Lambda refuses a reservation that would leave the account fewer than 100 unreserved concurrent executions, '
         + 'which the quota of many new accounts cannot, and the first deploy would fail. A Kinesis event source runs at most '
         + 'shards x parallelizationFactor at once; reservedConcurrentExecutions reserves that where the account allows it.';
-      const cfn = this.function.node.defaultChild as CfnResource;
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) acknowledge(cfn, `${pack}-LambdaConcurrency`, reason);
-      acknowledgeCheckov(cfn, 'CKV_AWS_115', reason);
+      acknowledgeInPacks(this.function.node.defaultChild as CfnResource, HIPAA_NIST, 'LambdaConcurrency', reason, 'CKV_AWS_115');
     }
   }
 }

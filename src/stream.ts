@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { acknowledge } from './compliance/private/acknowledge';
+import { acknowledge } from './private/acknowledge';
 import { grantKeyViaService } from './private/grants';
 import { MAX_SHARDS } from './private/limits';
 import { RemovalRules } from './private/removal';

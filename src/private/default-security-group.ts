@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_SECURITY_GROUP_HANDLER } from './default-security-group-handler';
 import { encryptedLogGroup } from './log-group';
-import { acknowledge, acknowledgeCheckov } from '../compliance/private/acknowledge';
+import { acknowledgeInPacks, HIPAA_NIST, HIPAA_NIST_PCI } from './acknowledge';
 
 /**
  * The id and type cdk-nag's `VPCDefaultSecurityGroupClosed` rule (HIPAA, NIST 800-53, PCI DSS) looks
@@ -120,11 +120,8 @@ export class DefaultSecurityGroupRestriction extends Construct {
       },
     ];
     for (const { rule, checkov, reason } of findings) {
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-        if (pack === 'PCI.DSS.321' && rule !== 'LambdaInsideVPC') continue;
-        acknowledge(this.function, `${pack}-${rule}`, reason);
-      }
-      acknowledgeCheckov(this.function, checkov, reason);
+      // PCI DSS has only the VPC rule of the three.
+      acknowledgeInPacks(this.function, rule === 'LambdaInsideVPC' ? HIPAA_NIST_PCI : HIPAA_NIST, rule, reason, checkov);
     }
 
     this.customResource = new CustomResource(props.vpc, RESTRICTION_ID, {

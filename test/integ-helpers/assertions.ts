@@ -7,7 +7,7 @@ import { ExpectedResult, IApiCall, IDeployAssert, IntegTest, Match } from '@aws-
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PipelineCaseStack, testRecord, testTransaction } from './cases';
-import { acknowledgeCheckov } from '../../src/compliance/private/acknowledge';
+import { acknowledgeCheckov } from '../../src/private/acknowledge';
 
 /** What a case expects of its deployed pipeline. */
 export interface ExpectedPipeline {

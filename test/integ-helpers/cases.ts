@@ -16,7 +16,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps, TransactionProcessor } from '../../src';
-import { acknowledgeCheckov } from '../../src/compliance/private/acknowledge';
+import { acknowledgeCheckov } from '../../src/private/acknowledge';
 
 /** Every case deploys to São Paulo: the pipeline's data-residency guard allows only sa-east-1. */
 export const INTEG_REGION = 'sa-east-1';

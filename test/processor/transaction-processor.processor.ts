@@ -272,7 +272,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const retried = await env.invoke(second);
 
     expect(failed.ok).toBe(false);
-    expect(!failed.ok && failed.error).toMatch(/^Redis 127\.0\.0\.1:6380: .*ECONNREFUSED/);
+    expect(!failed.ok && failed.error).toMatch(new RegExp(`^Redis 127\\.0\\.0\\.1:${REDIS_PORT}: .*ECONNREFUSED`));
     expect(retried).toMatchObject({ ok: true, response: { batchItemFailures: [] } });
     expect((await rows()).map(r => r.transaction_id)).toEqual(payloads.map(p => p.transactionId).sort());
     await expectCacheToReflect(payloads);
@@ -323,7 +323,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const outcome = await env.invoke(kinesisEvent(records(transactions('untrusted-pg', 3, 1))));
 
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: .*\[(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\] \(the server certificate is not trusted/);
+    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: .*\\[(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\\] \\(the server certificate is not trusted`));
     expect(await stores.query("SELECT to_regclass('transactions') AS t")).toEqual([{ t: null }]);
     expect(await processorBackends()).toEqual([]);
   });
@@ -334,7 +334,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const outcome = await env.invoke(kinesisEvent(records(transactions('untrusted-redis', 3, 1))));
 
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toMatch(/^Redis 127\.0\.0\.1:6380: .*(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/);
+    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^Redis 127\\.0\\.0\\.1:${REDIS_PORT}: .*(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)`));
     expect(await cacheDump()).toEqual({});
   });
 
@@ -346,7 +346,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
 
     expect(outcome.ok).toBe(false);
     const error = outcome.ok ? '' : outcome.error;
-    expect(error).toMatch(/^Redis 127\.0\.0\.1:6380: .*WRONGPASS/);
+    expect(error).toMatch(new RegExp(`^Redis 127\\.0\\.0\\.1:${REDIS_PORT}: .*WRONGPASS`));
     expect(error).toContain(`AUTH refused again after re-reading CACHE_AUTH_SECRET_ARN (${secret})`);
     expect(error).not.toContain(wrong);
     expect(error).not.toContain(stores.redis.token);
@@ -359,7 +359,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const outcome = await env.invoke(kinesisEvent(records(transactions('wrong-db', 3, 1))));
 
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: password authentication failed for user "processor" \[28P01\] \(refused again after re-reading the credentials\)/);
+    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: password authentication failed for user "processor" \\[28P01\\] \\(refused again after re-reading the credentials\\)`));
     expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
   });
 
@@ -370,7 +370,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const outcome = await env.invoke(kinesisEvent(records(transactions('iam', 1, 1))));
 
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toMatch(/^PostgreSQL 127\.0\.0\.1:5433\/pipeline: password authentication failed for user "processor" \[28P01\]/);
+    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: password authentication failed for user "processor" \\[28P01\\]`));
     expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
   });
 

@@ -21,11 +21,16 @@ import { makeAuthority, type TestAuthority } from './certificates';
  * - moto's server, the Secrets Manager emulator (a virtual environment from scripts/install/processor.sh).
  */
 
-export const POSTGRES_PORT = 5433;
-export const REDIS_PORT = 6380;
-export const MOTO_PORT = 5055;
+/**
+ * Added to every port below, so that two runs on one machine (two checkouts, say) do not collide:
+ * `LGPD_TEST_PORT_OFFSET=100 npx projen test:processor`.
+ */
+const PORT_OFFSET = portOffset(process.env.LGPD_TEST_PORT_OFFSET);
+export const POSTGRES_PORT = 5433 + PORT_OFFSET;
+export const REDIS_PORT = 6380 + PORT_OFFSET;
+export const MOTO_PORT = 5055 + PORT_OFFSET;
 /** A three-node Redis cluster (cluster mode enabled), started only by the tests that use it. */
-export const REDIS_CLUSTER_PORTS = [6381, 6382, 6383];
+export const REDIS_CLUSTER_PORTS = [6381, 6382, 6383].map(p => p + PORT_OFFSET);
 /** Keep in step with scripts/install/processor.sh. */
 const MOTO_SERVER = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-lgpd-data-pipeline', 'moto', 'bin', 'moto_server');
 const PG_USER = 'lgpdpgtest';
@@ -435,6 +440,16 @@ async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 
     await new Promise(resolve => setTimeout(resolve, 100));
   }
   throw new Error(`${what} was not ready after ${timeoutMs} ms: ${last}`);
+}
+
+function portOffset(text: string | undefined): number {
+  if (text === undefined || text === '') return 0;
+  const offset = Number(text);
+  // The cluster's bus ports are 10,000 above its client ports: keep every one below 65,535.
+  if (!Number.isInteger(offset) || offset < 0 || offset > 40_000) {
+    throw new Error(`LGPD_TEST_PORT_OFFSET must be an integer from 0 to 40000, got '${text}'`);
+  }
+  return offset;
 }
 
 function assertFree(port: number): Promise<void> {

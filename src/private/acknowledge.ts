@@ -28,3 +28,20 @@ export function acknowledgeCheckov(resource: CfnResource, id: string, reason: st
   const existing = resource.getMetadata('checkov')?.skip ?? [];
   resource.addMetadata('checkov', { skip: [...existing, { id, comment: reason }] });
 }
+
+/** The cdk-nag packs that name their rules alike (`<pack>-<rule>`): HIPAA Security and NIST 800-53 rev 5. */
+export const HIPAA_NIST: readonly string[] = ['HIPAA.Security', 'NIST.800.53.R5'];
+/** HIPAA Security, NIST 800-53 rev 5 and PCI DSS 3.2.1. */
+export const HIPAA_NIST_PCI: readonly string[] = [...HIPAA_NIST, 'PCI.DSS.321'];
+
+/**
+ * Acknowledges one rule that several packs share by name (`HIPAA.Security-LambdaConcurrency`,
+ * `NIST.800.53.R5-LambdaConcurrency`, ...) with one reason, and the same finding of checkov if given.
+ */
+export function acknowledgeInPacks(scope: IConstruct, packs: readonly string[], rule: string, reason: string, checkov?: string): void {
+  for (const pack of packs) acknowledge(scope, `${pack}-${rule}`, reason);
+  if (checkov !== undefined) {
+    // checkov reads the template: the suppression goes on the resource itself.
+    acknowledgeCheckov(CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild as CfnResource, checkov, reason);
+  }
+}
