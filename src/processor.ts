@@ -9,6 +9,7 @@ import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowled
 import type { LgpdDataPipeline } from './lgpd-data-pipeline';
 import { encryptedLogGroup } from './private/log-group';
 import { ManagedPolicyPrincipal } from './private/policy-principal';
+import { processorEnvironment } from './private/processor-contract';
 import { checkInt, fail } from './private/validation';
 
 /** Where the build bundles the reference processor (handlers/transaction-processor.ts, by esbuild). */
@@ -278,15 +279,17 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
 
     this.environment = {
       ...props.environment,
-      DB_HOST: pipeline.database.dbInstanceEndpointAddress,
-      DB_PORT: Tokenization.stringifyNumber(internals.databasePort),
-      DB_NAME: internals.databaseName,
-      ...(access.user ? { DB_IAM_USER: access.user } : { DB_SECRET_ARN: pipeline.databaseSecret.secretArn }),
-      CACHE_HOST: pipeline.cacheEndpointAddress,
-      CACHE_PORT: pipeline.cacheEndpointPort,
-      CACHE_AUTH_SECRET_ARN: pipeline.cacheAuthSecret.secretArn,
-      CACHE_CLUSTER_MODE: String(internals.cacheClusterMode),
-      CACHE_TTL_SECONDS: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
+      ...processorEnvironment({
+        databaseHost: pipeline.database.dbInstanceEndpointAddress,
+        databasePort: Tokenization.stringifyNumber(internals.databasePort),
+        databaseName: internals.databaseName,
+        ...(access.user ? { databaseIamUser: access.user } : { databaseSecretArn: pipeline.databaseSecret.secretArn }),
+        cacheHost: pipeline.cacheEndpointAddress,
+        cachePort: pipeline.cacheEndpointPort,
+        cacheAuthSecretArn: pipeline.cacheAuthSecret.secretArn,
+        cacheClusterMode: String(internals.cacheClusterMode),
+        cacheTtlSeconds: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
+      }),
       NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE,
     };
 

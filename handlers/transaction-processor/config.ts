@@ -1,8 +1,10 @@
 /**
- * The processor's configuration: environment variables only (the TransactionProcessor construct sets
- * them; docs/processor.md lists them). Read once per execution environment. A bad value fails every
- * invocation with an error that names the variable and echoes the value (none of them is a secret).
+ * The processor's configuration: environment variables only, named in the contract the
+ * TransactionProcessor construct writes them from (src/private/processor-contract.ts; docs/processor.md
+ * lists them). Read once per execution environment. A bad value fails every invocation with an error
+ * that names the variable and echoes the value (none of them is a secret).
  */
+import { PROCESSOR_VARIABLES as V } from '../../src/private/processor-contract';
 
 /** How the processor authenticates to PostgreSQL. */
 export type DatabaseCredentials =
@@ -37,41 +39,42 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Reads and checks the configuration. */
 export function readConfig(env: Env = process.env): ProcessorConfig {
-  const iamUser = optional(env, 'DB_IAM_USER');
-  const secretArn = optional(env, 'DB_SECRET_ARN');
+  const iamUser = optional(env, V.databaseIamUser);
+  const secretArn = optional(env, V.databaseSecretArn);
   let credentials: DatabaseCredentials;
   if (iamUser !== undefined) {
     credentials = { kind: 'iam', user: iamUser, region: required(env, 'AWS_REGION') };
   } else if (secretArn !== undefined) {
     credentials = { kind: 'secret', secretArn };
   } else {
-    throw new Error('DB_SECRET_ARN or DB_IAM_USER must be set: the processor has no database credentials');
+    throw new Error(`${V.databaseSecretArn} or ${V.databaseIamUser} must be set: the processor has no database credentials`);
   }
 
-  const table = optional(env, 'TRANSACTIONS_TABLE') ?? 'transactions';
+  const table = optional(env, V.transactionsTable) ?? 'transactions';
   if (!table.split('.').every(part => IDENTIFIER.test(part)) || table.split('.').length > 2) {
-    throw new Error(`TRANSACTIONS_TABLE must be a lower-case identifier, optionally schema-qualified (schema.table), got '${table}'`);
+    throw new Error(`${V.transactionsTable} must be a lower-case identifier, optionally schema-qualified (schema.table), got '${table}'`);
   }
 
-  const clusterMode = optional(env, 'CACHE_CLUSTER_MODE') ?? 'false';
+  const clusterMode = optional(env, V.cacheClusterMode) ?? 'false';
   if (clusterMode !== 'true' && clusterMode !== 'false') {
-    throw new Error(`CACHE_CLUSTER_MODE must be 'true' or 'false', got '${clusterMode}'`);
+    throw new Error(`${V.cacheClusterMode} must be 'true' or 'false', got '${clusterMode}'`);
   }
 
   return {
     database: {
-      host: required(env, 'DB_HOST'),
-      port: integer(env, 'DB_PORT', 5432, 1, 65535),
-      database: required(env, 'DB_NAME'),
+      host: required(env, V.databaseHost),
+      // No default port: the construct always sets one (the pipeline's are not the engines' defaults).
+      port: integer(env, V.databasePort, undefined, 1, 65535),
+      database: required(env, V.databaseName),
       credentials,
       table,
     },
     cache: {
-      host: required(env, 'CACHE_HOST'),
-      port: integer(env, 'CACHE_PORT', 6379, 1, 65535),
-      authSecretArn: required(env, 'CACHE_AUTH_SECRET_ARN'),
+      host: required(env, V.cacheHost),
+      port: integer(env, V.cachePort, undefined, 1, 65535),
+      authSecretArn: required(env, V.cacheAuthSecretArn),
       clusterMode: clusterMode === 'true',
-      ttlSeconds: integer(env, 'CACHE_TTL_SECONDS', 86_400, 1, 31_536_000),
+      ttlSeconds: integer(env, V.cacheTtlSeconds, 86_400, 1, 31_536_000),
     },
   };
 }
@@ -89,9 +92,11 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** An integer in [min, max]; without a fallback the variable is required. */
+function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number {
   const text = optional(env, name);
   if (text === undefined) {
+    if (fallback === undefined) throw new Error(`${name} must be set`);
     return fallback;
   }
   const value = Number(text);

@@ -1,59 +1,88 @@
 /**
  * The processor's two contracts without any store (unit tests, part of `npx projen test`): the
- * environment variables the TransactionProcessor construct sets, and the record schema producers
- * follow. The data path itself is proven against real stores in transaction-processor.processor.ts.
+ * environment variables the TransactionProcessor construct sets, read by the handler's own
+ * `readConfig` from the template the construct synthesizes, and the record schema producers follow.
+ * The data path itself is proven against real stores in transaction-processor.processor.ts.
  */
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { kinesisRecord } from './harness/events';
 import { readConfig } from '../../handlers/transaction-processor/config';
 import { isRejected, parseRecord } from '../../handlers/transaction-processor/transaction';
+import { LgpdDataPipelineProps, ProcessorDatabaseAccess, TransactionProcessorOptions } from '../../src';
+import { build } from '../util';
 
-const MINIMAL = {
-  DB_HOST: 'db.example',
-  DB_NAME: 'pipeline',
-  DB_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:db-AbCdEf',
-  CACHE_HOST: 'cache.example',
-  CACHE_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:auth-AbCdEf',
-};
+/**
+ * The processor's environment as Lambda would see it: the synthesized Variables with each
+ * CloudFormation intrinsic replaced by a stand-in that names it (`<PipelineDatabase...:Endpoint.Address>`),
+ * and the port attributes by a port, plus the AWS_REGION Lambda sets.
+ */
+function deployedEnvironment(options: TransactionProcessorOptions = {}, props: Partial<LgpdDataPipelineProps> = {}) {
+  const { stack, pipeline } = build({ environmentSuffix: 'dev', ...props });
+  pipeline.addProcessor('Processor', options);
+  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'lgpd-processor-dev-processor' } }));
+  const variables = stack.resolve(fn.Properties.Environment.Variables) as Record<string, unknown>;
+  const standIn = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const json = JSON.stringify(value);
+    return /Port"\]\}$/.test(json) ? '6380' : `<${json.replace(/[{}"[\]]/g, '').replace(/,/g, ':')}>`;
+  };
+  return { AWS_REGION: 'sa-east-1', ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, standIn(v)])) };
+}
 
-describe('environment variables', () => {
-  test('the minimal set gives the documented defaults', () => {
-    expect(readConfig(MINIMAL)).toEqual({
+describe('the environment the construct sets, read by the handler', () => {
+  test('the defaults: the master secret, the pipeline\'s ports, cluster mode off, a one-day TTL', () => {
+    expect(readConfig(deployedEnvironment())).toEqual({
       database: {
-        host: 'db.example',
-        port: 5432,
-        database: 'pipeline',
-        credentials: { kind: 'secret', secretArn: MINIMAL.DB_SECRET_ARN },
+        host: '<Fn::GetAtt:PipelineDatabase0EE08539:Endpoint.Address>',
+        port: 5433,
+        database: 'transactions',
+        credentials: { kind: 'secret', secretArn: '<Fn::GetAtt:PipelineDatabase0EE08539:MasterUserSecret.SecretArn>' },
         table: 'transactions',
       },
       cache: {
-        host: 'cache.example',
-        port: 6379,
-        authSecretArn: MINIMAL.CACHE_AUTH_SECRET_ARN,
+        host: '<Fn::GetAtt:PipelineCacheD3E320C9:PrimaryEndPoint.Address>',
+        port: 6380,
+        authSecretArn: '<Ref:PipelineCacheAuthToken10294514>',
         clusterMode: false,
         ttlSeconds: 86_400,
       },
     });
   });
 
-  test('DB_IAM_USER selects IAM database authentication in AWS_REGION, over DB_SECRET_ARN', () => {
-    expect(readConfig({ ...MINIMAL, DB_IAM_USER: 'processor', AWS_REGION: 'sa-east-1' }).database.credentials)
-      .toEqual({ kind: 'iam', user: 'processor', region: 'sa-east-1' });
+  test('IAM database authentication, cluster mode, another database port and TTL reach the handler', () => {
+    const config = readConfig(deployedEnvironment(
+      { databaseAccess: ProcessorDatabaseAccess.iamUser('processor'), cacheTtl: Duration.hours(2) },
+      { cacheNodeGroups: 2, database: { port: 6432 } },
+    ));
+    expect(config.database).toMatchObject({ port: 6432, credentials: { kind: 'iam', user: 'processor', region: 'sa-east-1' } });
+    expect(config.cache).toMatchObject({ host: '<Fn::GetAtt:PipelineCacheD3E320C9:ConfigurationEndPoint.Address>', clusterMode: true, ttlSeconds: 7200 });
   });
+});
 
-  test('every variable is read: ports, cluster mode, TTL, schema-qualified table', () => {
-    const config = readConfig({
-      ...MINIMAL, DB_PORT: '5433', CACHE_PORT: '6380', CACHE_CLUSTER_MODE: 'true', CACHE_TTL_SECONDS: '60', TRANSACTIONS_TABLE: 'lgpd.transactions',
-    });
-    expect(config.database).toMatchObject({ port: 5433, table: 'lgpd.transactions' });
-    expect(config.cache).toMatchObject({ port: 6380, clusterMode: true, ttlSeconds: 60 });
+const MINIMAL = {
+  DB_HOST: 'db.example',
+  DB_PORT: '5433',
+  DB_NAME: 'pipeline',
+  DB_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:db-AbCdEf',
+  CACHE_HOST: 'cache.example',
+  CACHE_PORT: '6380',
+  CACHE_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:auth-AbCdEf',
+};
+
+describe('environment variables the handler refuses', () => {
+  test('a schema-qualified TRANSACTIONS_TABLE is accepted', () => {
+    expect(readConfig({ ...MINIMAL, TRANSACTIONS_TABLE: 'lgpd.transactions' }).database.table).toBe('lgpd.transactions');
   });
 
   test.each([
     ['DB_HOST is unset', { DB_HOST: undefined }, 'DB_HOST must be set'],
+    ['DB_PORT is unset', { DB_PORT: undefined }, 'DB_PORT must be set'],
     ['DB_NAME is empty', { DB_NAME: '' }, 'DB_NAME must be set'],
     ['DB_SECRET_ARN is unset', { DB_SECRET_ARN: undefined }, 'DB_SECRET_ARN or DB_IAM_USER must be set: the processor has no database credentials'],
     ['DB_IAM_USER is set without AWS_REGION', { DB_IAM_USER: 'processor' }, 'AWS_REGION must be set'],
     ['CACHE_HOST is unset', { CACHE_HOST: undefined }, 'CACHE_HOST must be set'],
+    ['CACHE_PORT is unset', { CACHE_PORT: undefined }, 'CACHE_PORT must be set'],
     ['CACHE_AUTH_SECRET_ARN is unset', { CACHE_AUTH_SECRET_ARN: undefined }, 'CACHE_AUTH_SECRET_ARN must be set'],
     ["DB_PORT is '0'", { DB_PORT: '0' }, "DB_PORT must be an integer between 1 and 65535, got '0'"],
     ["CACHE_PORT is '6379.5'", { CACHE_PORT: '6379.5' }, "CACHE_PORT must be an integer between 1 and 65535, got '6379.5'"],

@@ -1,0 +1,59 @@
+/**
+ * The contract between the TransactionProcessor construct and the reference handler: the environment
+ * variables, each named once here. The construct writes them with `processorEnvironment`, the handler
+ * reads them through `PROCESSOR_VARIABLES` (handlers/transaction-processor/config.ts), and
+ * docs/processor.md lists them for users who bring their own code.
+ *
+ * The handler's bundle includes this file: it imports nothing, aws-cdk-lib least of all.
+ */
+
+/** What the construct tells the handler; every value is a string (a CDK token at synth time). */
+export interface ProcessorSettings {
+  /** The PostgreSQL endpoint address. */
+  readonly databaseHost: string;
+  /** Its port. */
+  readonly databasePort: string;
+  /** The database name. */
+  readonly databaseName: string;
+  /** An RDS-managed secret (JSON with `username` and `password`); one of this and `databaseIamUser`. */
+  readonly databaseSecretArn?: string;
+  /** The PostgreSQL user of IAM database authentication; one of this and `databaseSecretArn`. */
+  readonly databaseIamUser?: string;
+  /** The cache endpoint: the primary endpoint, or the configuration endpoint in cluster mode. */
+  readonly cacheHost: string;
+  /** Its port. */
+  readonly cachePort: string;
+  /** The secret whose SecretString is the cache AUTH token. */
+  readonly cacheAuthSecretArn: string;
+  /** `'true'` with cluster mode on, `'false'` otherwise. */
+  readonly cacheClusterMode: string;
+  /** How long a customer's state stays in the cache after its last update, in seconds. */
+  readonly cacheTtlSeconds: string;
+  /** The transactions table, optionally schema-qualified; the handler's default is `transactions`. */
+  readonly transactionsTable?: string;
+}
+
+/** The environment variable of each setting. */
+export const PROCESSOR_VARIABLES: { readonly [K in keyof ProcessorSettings]-?: string } = {
+  databaseHost: 'DB_HOST',
+  databasePort: 'DB_PORT',
+  databaseName: 'DB_NAME',
+  databaseSecretArn: 'DB_SECRET_ARN',
+  databaseIamUser: 'DB_IAM_USER',
+  cacheHost: 'CACHE_HOST',
+  cachePort: 'CACHE_PORT',
+  cacheAuthSecretArn: 'CACHE_AUTH_SECRET_ARN',
+  cacheClusterMode: 'CACHE_CLUSTER_MODE',
+  cacheTtlSeconds: 'CACHE_TTL_SECONDS',
+  transactionsTable: 'TRANSACTIONS_TABLE',
+};
+
+/** The environment variables of `settings`, in the order of `PROCESSOR_VARIABLES`; unset ones left out. */
+export function processorEnvironment(settings: ProcessorSettings): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [setting, variable] of Object.entries(PROCESSOR_VARIABLES) as Array<[keyof ProcessorSettings, string]>) {
+    const value = settings[setting];
+    if (value !== undefined) environment[variable] = value;
+  }
+  return environment;
+}
