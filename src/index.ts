@@ -1,6 +1,6 @@
 // The public API. Each part (network, key, stream, database, cache, monitoring) is internal: the
 // pipeline exposes the resources it creates, and these are the types its props and members use.
-export { LgpdDataPipeline, ENVIRONMENT_SUFFIX_TAG, DATA_CLASSIFICATION_TAG } from './lgpd-data-pipeline';
+export { LgpdDataPipeline } from './lgpd-data-pipeline';
 export type { LgpdDataPipelineProps } from './lgpd-data-pipeline';
 export type { DatabaseOptions } from './database';
 export { CacheNodeType, CacheEngineVersion } from './cache';

@@ -22,14 +22,10 @@ import { grantSecretsRead } from './private/grants';
 import { PipelineInternals } from './private/internals';
 import { PipelineNames, validateSuffix } from './private/names';
 import { RemovalRules } from './private/removal';
+import { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG } from './private/tags';
 import { checkInt, fail } from './private/validation';
 import { TransactionProcessor, TransactionProcessorOptions } from './processor';
 import { PipelineStream } from './stream';
-
-/** The tag that carries the environment suffix on every resource. */
-export const ENVIRONMENT_SUFFIX_TAG = 'lgpd:environment-suffix';
-/** The tag that marks each store holding personal data, for the LGPD record of processing (Art. 37). */
-export const DATA_CLASSIFICATION_TAG = 'lgpd:data-classification';
 
 /**
  * Properties of {@link LgpdDataPipeline}.
@@ -216,6 +212,13 @@ export interface LgpdDataPipelineProps {
  * });
  */
 export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
+  /** The tag that carries the environment suffix on every resource: `lgpd:environment-suffix`. */
+  public static readonly ENVIRONMENT_SUFFIX_TAG: string = ENVIRONMENT_SUFFIX_TAG;
+  /**
+   * The tag that marks each store holding personal data, for the LGPD record of processing (Art. 37):
+   * `lgpd:data-classification`.
+   */
+  public static readonly DATA_CLASSIFICATION_TAG: string = DATA_CLASSIFICATION_TAG;
   /** The data subnets of a VPC the pipeline creates (isolated: no route out), where the stores live. */
   public static readonly DATA_SUBNETS: ec2.SubnetSelection = PipelineNetwork.DATA_SUBNETS;
   /**

@@ -3,7 +3,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG, LgpdDataPipeline } from '../src';
+import { LgpdDataPipeline } from '../src';
+
+const { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG } = LgpdDataPipeline;
 import { build, resourcesOf, synth } from './util';
 
 /** Physical-name properties of the resources the pipeline names. */

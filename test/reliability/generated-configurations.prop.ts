@@ -21,7 +21,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as fc from 'fast-check';
-import { CacheEngineVersion, CacheNodeType, DatabaseOptions, ENVIRONMENT_SUFFIX_TAG, LgpdDataPipeline, LgpdDataPipelineProps, MonitoringOptions } from '../../src';
+import { CacheEngineVersion, CacheNodeType, DatabaseOptions, LgpdDataPipeline, LgpdDataPipelineProps, MonitoringOptions } from '../../src';
 
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -307,7 +307,7 @@ function checkInvariants(g: Generated, template: any): void {
   for (const type of ['AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::Kinesis::Stream']) {
     for (const [id, r] of ofType(resources, type)) {
       const tags: any[] = r.Properties.Tags ?? [];
-      expect(tags.some(t => t.Key === ENVIRONMENT_SUFFIX_TAG && t.Value === suffixText), `${type} ${id} lacks the ${ENVIRONMENT_SUFFIX_TAG} tag`);
+      expect(tags.some(t => t.Key === LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG && t.Value === suffixText), `${type} ${id} lacks the ${ENVIRONMENT_SUFFIX_TAG} tag`);
     }
   }
 
