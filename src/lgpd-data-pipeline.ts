@@ -29,7 +29,10 @@ import { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG, tagPipeline } from './
 import { fail } from './private/validation';
 import { TransactionProcessorOptions } from './processor/options';
 import { TransactionProcessor } from './processor/transaction-processor';
+import { DataSubjectRights } from './rights/data-subject-rights';
+import { DataSubjectRightsOptions } from './rights/options';
 import { PipelineStream } from './stream';
+import { PipelineSubjectKey } from './subject-key';
 
 /**
  * A secure, LGPD-compliant real-time transaction pipeline: a multi-AZ VPC, a customer-managed KMS
@@ -79,6 +82,8 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   public readonly cacheSecurityGroup: ec2.ISecurityGroup;
   /** The cache AUTH token secret (the token is the whole secret string). */
   public readonly cacheAuthSecret: secretsmanager.ISecret;
+  /** The subject key, which keys the HMAC that names data subjects in the stores (never in the template). */
+  public readonly subjectKeySecret: secretsmanager.ISecret;
   /**
    * The cache endpoint clients connect to: the primary endpoint with cluster mode off, the configuration
    * endpoint with it on (decided once here: a replication group has no single "endpoint" attribute).
@@ -198,6 +203,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
     this.cacheClusterMode = this.cachePart.clusterMode;
 
     this.connections = new ec2.Connections({ securityGroups: [this.databasePart.securityGroup, this.cachePart.securityGroup] });
+    this.subjectKeySecret = new PipelineSubjectKey(this, 'SubjectKey', { names, encryptionKey: this.encryptionKey, removal }).secret;
 
     const stores = [this.stream, this.database, this.cacheReplicationGroup, this.cacheAuthSecret];
     tagPipeline(this, props.environmentSuffix, stores, props.dataClassification);
@@ -233,6 +239,17 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
+   * Adds data-subject rights (LGPD Art. 18, 19): confirm, access and erase a customer's data across the
+   * pipeline and keep it erased; a request function, a workflow, an export bucket and an audit record.
+   *
+   * @param id the construct id, part of the physical names (letters and digits)
+   * @param options the declaration of Art. 19, due dates, exports and what an erasure does
+   */
+  public addDataSubjectRights(id: string, options: DataSubjectRightsOptions = {}): DataSubjectRights {
+    return new DataSubjectRights(this, id, { ...options, pipeline: this });
+  }
+
+  /**
    * Adds an add-on of your own: calls `addOn.bind(this)`, which creates its resources through what
    * `ILgpdDataPipeline` offers (`conventions`, `addAlarm`, `addClientEndpoint`, `allowFrom`, the grants).
    *
@@ -261,6 +278,15 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
    */
   public addClientEndpoint(service: ec2.InterfaceVpcEndpointAwsService): void {
     this.endpoints?.add(service);
+  }
+
+  /**
+   * Adds a gateway endpoint for `service` on the client subnets when the pipeline manages endpoints; nothing otherwise.
+   *
+   * @param service the AWS service, for example `ec2.GatewayVpcEndpointAwsService.S3`
+   */
+  public addClientGatewayEndpoint(service: ec2.GatewayVpcEndpointAwsService): void {
+    this.endpoints?.addGateway(service);
   }
 
   /**

@@ -107,8 +107,8 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   }
   const residualCopies = json<ResidualCopySetting[]>(env, R.residualCopies);
   if (!Array.isArray(residualCopies) || !residualCopies.every(c => typeof c.copy === 'string' && typeof c.location === 'string'
-    && Number.isInteger(c.retentionSeconds) && c.retentionSeconds >= 0 && typeof c.note === 'string')) {
-    throw new Error(`${R.residualCopies} must be a list of { copy, location, retentionSeconds, note }`);
+    && Number.isInteger(c.retentionSeconds) && c.retentionSeconds >= 0)) {
+    throw new Error(`${R.residualCopies} must be a list of { copy, location, retentionSeconds }`);
   }
   return {
     ...common(env),

@@ -80,7 +80,11 @@ export class RightsDatabase {
       password = async () => (await databaseLogin(secretArn)).password;
     }
     const pool = new Pool({
-      host, port, database, user, password,
+      host,
+      port,
+      database,
+      user,
+      password,
       ssl: { rejectUnauthorized: true },
       max: 1,
       idleTimeoutMillis: 0,

@@ -36,7 +36,18 @@ export async function claimLegacyRows(c: PoolClient, subjectHash: string, custom
 }
 
 /** Records a new request; `due` is seconds from now. */
-export async function insertRequest(c: PoolClient, r: { requestId: string; type: RequestType; subjectHash: string; reference?: string; dueSeconds: number; status: RequestStatus; answer?: object }): Promise<RequestRecord> {
+/** A request to record. */
+export interface NewRequest {
+  readonly requestId: string;
+  readonly type: RequestType;
+  readonly subjectHash: string;
+  readonly reference?: string;
+  readonly dueSeconds: number;
+  readonly status: RequestStatus;
+  readonly answer?: object;
+}
+
+export async function insertRequest(c: PoolClient, r: NewRequest): Promise<RequestRecord> {
   const result = await c.query(`INSERT INTO public.lgpd_rights_requests (request_id, type, subject_hash, reference, due_at, status, completed_at, answer)
       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, CASE WHEN $6 = 'COMPLETED' THEN now() END, $7)
       RETURNING ${REQUEST_COLUMNS}`,
@@ -125,7 +136,8 @@ export async function deleteTransactions(c: PoolClient, subjectHash: string): Pr
  * Blocking instead of deletion: the subject's transactions minimized (no customer id, no stream
  * position; the keyed hash instead) into the retained table, kept for `retainDays`. Returns how many.
  */
-export async function retainTransactions(c: PoolClient, subjectHash: string, requestId: string, legalBasis: string, retainDays: number): Promise<number> {
+export async function retainTransactions(c: PoolClient, subjectHash: string, requestId: string,
+  legalBasis: string, retainDays: number): Promise<number> {
   const result = await c.query(`INSERT INTO public.lgpd_retained_transactions
         (transaction_id, subject_hash, amount, currency, occurred_at, legal_basis, request_id, retain_until)
       SELECT transaction_id, customer_hash, amount, currency, occurred_at, $2, $3, now() + make_interval(days => $4)

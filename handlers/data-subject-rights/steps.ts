@@ -4,14 +4,15 @@
  * request id only, finds the subject's keyed hash in the request, and appends what it did to the audit
  * record. Nothing here ever sees a raw customer id, so none can reach a log or the workflow's history.
  */
-import type { WorkerConfig } from './config';
 import type { SubjectCache } from './cache';
+import type { WorkerConfig } from './config';
 import { deleteExports, exportKey, putExport } from './exports';
 import type { RightsDatabase } from './postgres';
 import {
   accessRequestsOf, audit, deleteTransactions, lockRequest, retainedOf, retainTransactions, subjectSummary, transactionsOf,
   updateRequest, writeTombstone, type RequestRecord, type RequestType,
 } from './records';
+import { residualCopyStatement } from './residual';
 
 /** What a step needs. */
 export interface StepContext {
@@ -95,12 +96,7 @@ export async function sweep(ctx: StepContext, requestId: string): Promise<void> 
       ? { legalBasis: erasure.legalBasis, retainedUntil: summary.retainedUntil, retainedTransactions: summary.retained }
       : {}),
     swept: { transactions: swept, cacheKeys: sweptKeys },
-    residualCopies: ctx.config.residualCopies.map(copy => ({
-      copy: copy.copy,
-      location: copy.location,
-      removedBy: new Date(completedAt.getTime() + copy.retentionSeconds * 1000).toISOString(),
-      note: copy.note,
-    })),
+    residualCopies: residualCopyStatement(ctx.config.residualCopies, completedAt),
   };
   await ctx.database.transaction(async c => {
     await lockRequest(c, requestId);
@@ -142,7 +138,10 @@ export async function exportSubject(ctx: StepContext, requestId: string): Promis
     data: {
       transactions: transactions.map(({ customerId: _, ...t }) => t),
       customerState: Object.keys(cached.state).length > 0 || cached.transactions.length > 0
-        ? { ...cached.state, recentTransactions: cached.transactions.map(t => ({ transactionId: t.transactionId, at: new Date(t.eventMs).toISOString() })) }
+        ? {
+          ...cached.state,
+          recentTransactions: cached.transactions.map(t => ({ transactionId: t.transactionId, at: new Date(t.eventMs).toISOString() })),
+        }
         : null,
       retainedTransactions: retained,
     },

@@ -63,6 +63,9 @@ export class PipelineNames {
   get cacheSubnetGroup() { return `lgpd-cache-subnets-${this.suffix}`; }
   get cacheSecurityGroup() { return `lgpd-cache-${this.suffix}`; }
   get cacheAuthSecret() { return `${PREFIX}/${this.suffix}/cache-auth-token`; }
+
+  // Data subjects
+  get subjectKeySecret() { return `${PREFIX}/${this.suffix}/subject-key`; }
   /**
    * ElastiCache delivers its logs as vended logs, adding each destination log group to the account's one
    * CloudWatch Logs resource policy, which is capped at 5,120 characters; groups under `/aws/vendedlogs/`

@@ -80,8 +80,6 @@ export interface ResidualCopySetting {
   readonly location: string;
   /** How long the store keeps it after the erasure, in seconds. */
   readonly retentionSeconds: number;
-  /** What of the subject it may hold, and why it is safe meanwhile. */
-  readonly note: string;
 }
 
 /** What the workflow asks the worker to do: `{ requestId, step }` is the whole event. */
@@ -115,3 +113,6 @@ export const RIGHTS_METRICS = {
   /** 1 when the audit record's hash chain is broken, 0 when it holds. */
   auditChainBroken: 'RightsAuditChainBroken',
 } as const;
+
+/** The PostgreSQL role of the rights functions (created by migration 0002_data_subject_rights.sql). */
+export const RIGHTS_DATABASE_ROLE = 'lgpd_rights';
