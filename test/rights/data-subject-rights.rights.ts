@@ -36,10 +36,10 @@ beforeEach(async () => {
 });
 
 /** Rows as the fenced processor stores them (the processor's own path is tested in fence.rights.ts). */
-async function storeTransactions(customerId: string, count: number, tag = customerId): Promise<void> {
+async function storeTransactions(customerId: string, rows: number, tag = customerId): Promise<void> {
   await stores.asOwner(c => c.query(`INSERT INTO transactions (transaction_id, customer_id, customer_hash, amount, currency, occurred_at, shard_id, sequence_number)
     SELECT $1 || '-tx-' || i, $2, $3, (i % 500) + 0.5, 'BRL', timestamptz '2026-03-01T12:00:00Z' + make_interval(secs => i), 'shardId-000000000000', (1000 + i)::text
-    FROM generate_series(1, $4) AS i`, [tag, customerId, stores.hash(customerId), count]));
+    FROM generate_series(1, $4) AS i`, [tag, customerId, stores.hash(customerId), rows]));
 }
 
 /** The cache entries the processor keeps of a customer. */
@@ -245,7 +245,9 @@ describe('erasure', () => {
     const second = await rig.submit({ type: 'ERASE', customerId: 'cust-r' });
     expect((await rig.workflow.settled(second.requestId)).status).toBe('SUCCEEDED');
     const status = await rig.requests.invokeOk({ type: 'STATUS', requestId: second.requestId });
-    expect(status.answer).toMatchObject({ alreadyErased: true, erasedBy: first.requestId, deleted: { transactions: 0, cacheKeys: 0 }, swept: { transactions: 0, cacheKeys: 0 } });
+    expect(status.answer).toMatchObject({
+      alreadyErased: true, erasedBy: first.requestId, deleted: { transactions: 0, cacheKeys: 0 }, swept: { transactions: 0, cacheKeys: 0 },
+    });
     expect(await auditEvents(second.requestId)).toEqual([
       { event: 'received', detail: expect.objectContaining({ type: 'ERASE' }) },
       { event: 'fenced', detail: expect.objectContaining({ alreadyErased: true }) },
