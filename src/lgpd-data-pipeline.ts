@@ -230,7 +230,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
    * Adds a transaction processor: a Lambda function in the client subnets that consumes the stream
    * and stores each transaction, with its event source, failed-records queue, grants, network access
    * and alarms. Without `code` it runs the reference processor shipped with this library.
-   *
    * @param id the processor's construct id, part of its physical names (letters and digits)
    * @param options batching, retries, code and database access
    */
@@ -239,9 +238,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds data-subject rights (LGPD Art. 18, 19): confirm, access and erase a customer's data across the
-   * pipeline and keep it erased; a request function, a workflow, an export bucket and an audit record.
-   *
+   * Adds data-subject rights (LGPD Art. 18, 19): confirm, access and erase a customer's data, and keep it erased.
    * @param id the construct id, part of the physical names (letters and digits)
    * @param options the declaration of Art. 19, due dates, exports and what an erasure does
    */
@@ -252,7 +249,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   /**
    * Adds an add-on of your own: calls `addOn.bind(this)`, which creates its resources through what
    * `ILgpdDataPipeline` offers (`conventions`, `addAlarm`, `addClientEndpoint`, `allowFrom`, the grants).
-   *
    * @param addOn the add-on
    */
   public addOn(addOn: IPipelineAddOn): void {
@@ -262,7 +258,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   /**
    * Adds an alarm to the pipeline's monitoring, named `lgpd-pipeline-<suffix>-<name>`, with the alarm
    * topic as its action; nothing when alarms are off or its kind is disabled.
-   *
    * @param id the alarm's construct id, unique within the pipeline's monitoring
    * @param options what the alarm watches and when it goes off
    */
@@ -273,7 +268,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   /**
    * Adds an interface endpoint for `service` in the client subnets when the pipeline manages endpoints
    * (`clientEndpoints` other than `NONE`); nothing otherwise. Asking twice adds one endpoint.
-   *
    * @param service the AWS service, for example `ec2.InterfaceVpcEndpointAwsService.SQS`
    */
   public addClientEndpoint(service: ec2.InterfaceVpcEndpointAwsService): void {
@@ -282,7 +276,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Adds a gateway endpoint for `service` on the client subnets when the pipeline manages endpoints; nothing otherwise.
-   *
    * @param service the AWS service, for example `ec2.GatewayVpcEndpointAwsService.S3`
    */
   public addClientGatewayEndpoint(service: ec2.GatewayVpcEndpointAwsService): void {
@@ -291,7 +284,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes.
-   *
    * @param which the kind of alarm
    */
   public alarmsOf(which: PipelineAlarm): cloudwatch.Alarm[] {
@@ -302,7 +294,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
    * Wires a client: lets it reach the database and the cache on their ports (the only way in), and the
    * pipeline's VPC endpoints on 443, with the client's matching egress rules, so a client whose
    * security group allows no outbound traffic by default works.
-   *
    * @param client a security group, instance, function or anything with connections
    */
   public allowFrom(client: ec2.IConnectable): void {
@@ -313,7 +304,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Grants putting records on the stream, including encrypting with the key.
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
@@ -322,7 +312,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Grants reading records from the stream, including decrypting with the key.
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
@@ -330,13 +319,9 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Grants reading the database master secret and the cache AUTH token, including decrypting them.
-   *
-   * A principal of this account gets the permissions in its own policy, so the key policy does not grow
-   * with each grantee and the key does not wait for the grantee's role at deploy time; the master
-   * secret is named by RDS's tag for this instance, so the policy does not wait for the database either.
-   * A principal of another account also needs the key policy, which the secrets' own grants edit.
-   *
+   * Grants reading the database master secret and the cache AUTH token, including decrypting them: in the
+   * principal's own policy for this account (the master secret named by RDS's tag for this instance), in
+   * the key policy too for another account.
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
@@ -345,7 +330,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Grants IAM database authentication as `dbUser`.
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    * @param dbUser the PostgreSQL user to connect as (it needs the `rds_iam` role in the database)
    */
@@ -356,7 +340,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   /**
    * Grants reading the cache AUTH token alone, including decrypting it (a client that signs in to the
    * database with IAM).
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantCacheAuthTokenRead(grantee: iam.IGrantable): iam.Grant {

@@ -1,9 +1,10 @@
-import { Duration, Lazy, Tags } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -15,7 +16,7 @@ import { RightsFunction } from './rights-function';
 import { streamConsumerLimits, tombstoneTtl } from './stream-consumers';
 import { RightsWorkflow } from './workflow';
 import { ILgpdDataPipeline } from '../add-on';
-import { grantSecretsRead } from '../private/grants';
+import { grantKeyViaService, grantSecretsRead } from '../private/grants';
 import { kebabCase } from '../private/names';
 import { EXPORT_PREFIX, rightsEnvironment, RIGHTS_STEPS } from '../private/rights-contract';
 import { SUBJECT_KEY_SECRET_VARIABLE } from '../private/subject-contract';
@@ -109,8 +110,15 @@ export class DataSubjectRights extends Construct {
       noDeadLetterQueue: 'The workflow invokes the worker synchronously and retries a failed step itself; the hourly deadline check runs again the next hour.',
     });
     this.workerFunction = worker.function;
-    this.exportBucket.grantPut(worker.principal, `${EXPORT_PREFIX}*`);
-    this.exportBucket.grantDelete(worker.principal, `${EXPORT_PREFIX}*`);
+    // Writes and deletes exports, nothing else of the bucket; the key through S3 only.
+    worker.principal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [this.exportBucket.arnForObjects(`${EXPORT_PREFIX}*`)],
+    }));
+    grantKeyViaService(worker.principal, pipeline.encryptionKey, 's3', 'kms:GenerateDataKey');
+    pipeline.conventions.acknowledge(worker.principal.policy,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.exportBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${EXPORT_PREFIX}*]`,
+      'Exports are named by request ids, unknown before: the worker may put and delete objects under exports/ of its own bucket only.');
 
     const workflow = new RightsWorkflow(this, 'Workflow', {
       pipeline,
@@ -159,7 +167,8 @@ export class DataSubjectRights extends Construct {
     }
 
     // The stores' erasure path, for LgpdChecks (Art. 18) and the record of processing.
-    for (const store of [pipeline.database.node.defaultChild!, pipeline.cacheReplicationGroup]) Tags.of(store).add(ERASURE_PATH_TAG, name);
+    (pipeline.database.node.defaultChild as rds.CfnDBInstance).tags.setTag(ERASURE_PATH_TAG, name);
+    pipeline.cacheReplicationGroup.tags.setTag(ERASURE_PATH_TAG, name);
   }
 
   /**

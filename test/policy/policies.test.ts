@@ -171,9 +171,12 @@ describe('FastShop\'s checkout role (grantWrite)', () => {
       .toBe('ImplicitlyDenied');
   });
 
-  test('may not read the secrets', async () => {
-    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret'));
-    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('ImplicitlyDenied');
+  test('may not read the secrets (the cache AUTH token, the subject key)', async () => {
+    const secrets = stack.logicalIds('AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(2);
+    for (const secret of secrets) {
+      expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: stack.ref(secret), identityPolicies })).toBe('ImplicitlyDenied');
+    }
   });
 });
 
@@ -208,7 +211,7 @@ describe('FastShop\'s transaction processor (its one managed policy: grantRead, 
   });
 
   test('reads the cache AUTH token', async () => {
-    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret'));
+    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => /cache-auth-token$/.test(r.Properties.Name)));
     expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('Allowed');
   });
 

@@ -14,6 +14,8 @@ const PINNED: Array<[string, string, string]> = [
   ['PipelineDatabase0EE08539', 'AWS::RDS::DBInstance', 'Pipeline/Database/Resource/Resource'],
   ['PipelineCacheD3E320C9', 'AWS::ElastiCache::ReplicationGroup', 'Pipeline/Cache/Resource'],
   ['PipelineCacheAuthToken10294514', 'AWS::SecretsManager::Secret', 'Pipeline/Cache/AuthToken/Resource'],
+  // Replacing it would make a new key: every stored keyed hash, tombstones included, would stop matching.
+  ['PipelineSubjectKey3505E948', 'AWS::SecretsManager::Secret', 'Pipeline/SubjectKey/Resource/Resource'],
   ['PipelineNetworkFlowLogsEEDF4116', 'AWS::Logs::LogGroup', 'Pipeline/Network/FlowLogs/Resource'],
   ['PipelineDatabaseLogspostgresql524EFC51', 'AWS::Logs::LogGroup', 'Pipeline/Database/Logspostgresql/Resource'],
   ['PipelineDatabaseLogsupgradeD621F5E7', 'AWS::Logs::LogGroup', 'Pipeline/Database/Logsupgrade/Resource'],
