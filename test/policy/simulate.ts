@@ -201,6 +201,8 @@ export class ResolvedStack {
       case 'AWS::Lambda::Function': return named('FunctionName');
       case 'AWS::RDS::DBInstance': return named('DBInstanceIdentifier');
       case 'AWS::CloudWatch::Alarm': return named('AlarmName');
+      case 'AWS::StepFunctions::StateMachine': return arn('states', `stateMachine:${named('StateMachineName')}`);
+      case 'AWS::S3::Bucket': return String(named('BucketName')).toLowerCase();
       default: return `${r.Type}/${logicalId}`;
     }
   }
@@ -224,7 +226,10 @@ export class ResolvedStack {
         'MasterUserSecret.SecretArn': () => arn('secretsmanager', `secret:rds!db-${logicalId.toLowerCase()}-AbCdEf`),
         'Endpoint.Address': () => `${name}.abcdefghijkl.${TEST_REGION}.rds.amazonaws.com`,
         'Endpoint.Port': () => '5433',
+        'DbiResourceId': () => `db-${logicalId.toUpperCase().slice(0, 20)}`,
       },
+      'AWS::S3::Bucket': { Arn: () => `arn:${TEST_PARTITION}:s3:::${name}` },
+      'AWS::StepFunctions::StateMachine': { Arn: () => name, Name: () => name.split(':').pop() },
       'AWS::ElastiCache::ReplicationGroup': {
         'PrimaryEndPoint.Address': () => `master.${logicalId.toLowerCase()}.abcdef.sae1.cache.amazonaws.com`,
         'PrimaryEndPoint.Port': () => String(this.resolve(r.Properties?.Port ?? 6379)),
