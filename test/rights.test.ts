@@ -11,7 +11,8 @@ import { readRequestsConfig, readWorkerConfig } from '../handlers/data-subject-r
 import { ClientEndpoints, DataSubjectRightsOptions, ErasureMode, LgpdDataPipelineProps, TransactionProcessorOptions } from '../src';
 import { build } from './util';
 
-function rightsTemplate(options: DataSubjectRightsOptions = {}, props: Partial<LgpdDataPipelineProps> = {}, processor: TransactionProcessorOptions | null = {}) {
+function rightsTemplate(options: DataSubjectRightsOptions = {}, props: Partial<LgpdDataPipelineProps> = {},
+  processor: TransactionProcessorOptions | null = {}) {
   const { stack, pipeline } = build({ environmentSuffix: 'dev', ...props });
   const rights = pipeline.addDataSubjectRights('Rights', options);
   // Added after the rights: the tombstone TTL and the sweep delay are read at synth time, so it counts.
@@ -71,7 +72,12 @@ describe('DataSubjectRights', () => {
       });
     }
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('PipelineKey'), 'Arn'] } }, BucketKeyEnabled: true }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('PipelineKey'), 'Arn'] } },
+          BucketKeyEnabled: true,
+        }],
+      },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'exports/', ExpirationInDays: 3, Status: 'Enabled' })]) },
       VersioningConfiguration: Match.absent(),
