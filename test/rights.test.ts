@@ -54,7 +54,8 @@ describe('DataSubjectRights', () => {
   });
 
   test('the tombstone TTL outlasts the stream\'s retention plus the consumers\' maximum record age and timeout, as deployed', () => {
-    const { template } = rightsTemplate({}, { streamRetention: Duration.hours(48) }, { maxRecordAge: Duration.hours(6), timeout: Duration.minutes(3) });
+    const { template } = rightsTemplate({}, { streamRetention: Duration.hours(48) },
+      { maxRecordAge: Duration.hours(6), timeout: Duration.minutes(3) });
     expect(variables(template, 'lgpd-rights-dev-rights-worker').RIGHTS_TOMBSTONE_TTL_SECONDS).toBe(String(48 * 3600 + 6 * 3600 + 180 + 1));
     expect(definition(template).States.WaitForInFlightBatches.Seconds).toBe(180);
     const none = rightsTemplate({}, {}, null).template;
