@@ -13,6 +13,7 @@ import {
   updateRequest, writeTombstone, type RequestRecord, type RequestType,
 } from './records';
 import { residualCopyStatement } from './residual';
+import { log } from '../transaction-processor/log';
 
 /** What a step needs. */
 export interface StepContext {
@@ -40,6 +41,9 @@ export async function fence(ctx: StepContext, requestId: string): Promise<void> 
   const erasedBy = await ctx.database.transaction(c => writeTombstone(c, hash, requestId));
   await ctx.cache.writeTombstone(hash, requestId, ctx.config.tombstoneTtlSeconds);
   const alreadyErased = erasedBy !== requestId;
+  // The keyed hash (never the customer id), so that after a restore from an older backup the tombstones
+  // can be written again from the log (docs/data-subject-rights.md, restores).
+  log('rights-fence', { requestId, subjectHash: hash, alreadyErased });
   await ctx.database.transaction(async c => {
     await lockRequest(c, requestId);
     await updateRequest(c, requestId, 'IN_PROGRESS', { alreadyErased, ...(alreadyErased ? { erasedBy } : {}) });
