@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -106,5 +106,8 @@ export class RightsWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.stateMachine.node.addDependency(this.principal.policy);
+    // aws-cdk-lib makes the state machine depend on its role, which its GetAtt of the role already implies
+    // (cfn-lint W3005): acknowledged on this one resource, as on the functions.
+    (this.stateMachine.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
   }
 }
