@@ -11,4 +11,4 @@ export { PipelineAlarm } from './monitoring/alarms';
 export type { MonitoringOptions } from './monitoring/alarms';
 export { PipelineMetrics, StreamMetrics, DatabaseMetrics, CacheMetrics } from './monitoring/metrics';
 export type { PipelineMetricsProps } from './monitoring/metrics';
-export * from './compliance';
+

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { LgpdChecks } from 'cdk-lgpd-checks';
 import { handWrittenPipeline } from './hand-written-stack';
 import { cdkNagPacks, findings } from './nag';
-import { LgpdChecks } from '../../src';
 
 /**
  * The negative control: the same resources written by hand get findings from every pack, so the
