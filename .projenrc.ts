@@ -1,5 +1,6 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
 import { addChecksPackage, CHECKS_DIR, CHECKS_NAME, SHARED_DEV_VERSIONS } from './projenrc/checks';
+import * as ciWorkflow from './projenrc/ci';
 import * as compliance from './projenrc/compliance';
 import * as integ from './projenrc/integ';
 import * as languages from './projenrc/languages';
@@ -49,6 +50,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'jsii-rosetta@~6.0.0',
     // Offline IAM policy evaluation in the tests (endpoint, topic, key and grant policies).
     '@cloud-copilot/iam-simulate@0.1.173',
+    // test/ci-workflow.test.ts reads the generated build workflow.
+    'yaml@^2.8.0',
   ],
 
   // Package names for every jsii target. .NET is left out: see docs/languages.md.
@@ -165,5 +168,7 @@ ci.spawn(project.tasks.tryFind('lint:cfn')!);
 for (const concern of [compliance, reliability, integ, observability, languages, processor, release]) {
   concern.configure(project);
 }
+// The build workflow runs what `ci` runs (projenrc/ci.ts), so it comes last.
+ciWorkflow.configure(project);
 
 project.synth();
