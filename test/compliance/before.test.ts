@@ -8,7 +8,7 @@ import { cdkNagPacks, findings } from './nag';
  * packs (and LgpdChecks) do look at these resource types; the construct's clean result is earned.
  * The figures are the "before" column of docs/compliance.md (The figures).
  */
-describe('a hand-written stack with the seed resources', () => {
+describe('a hand-written stack with the pipeline\'s core resources', () => {
   const app = new App();
   handWrittenPipeline(new Stack(app, 'HandWritten', { env: { region: 'sa-east-1' } }));
   app.synth();

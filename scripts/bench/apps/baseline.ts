@@ -1,8 +1,8 @@
-/** The seed-only stack: the seed's resources and outputs in plain aws-cdk-lib (see seed-stack.ts). */
+/** The hand-written stack: the pipeline's core resources and outputs in plain aws-cdk-lib (see baseline-stack.ts). */
 import { Stack } from 'aws-cdk-lib';
 import { benchApp, synthAndReport } from './common';
-import { buildSeed } from './seed-stack';
+import { buildBaseline } from './baseline-stack';
 
 const app = benchApp();
-buildSeed(new Stack(app, 'Seed', { env: { region: 'sa-east-1' } }));
+buildBaseline(new Stack(app, 'Baseline', { env: { region: 'sa-east-1' } }));
 synthAndReport(app);
