@@ -113,7 +113,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'build-tools'],
+    devdirs: ['test', 'support', 'examples', 'scripts', 'build-tools'],
   },
   gitignore: [
     'cdk.out',
@@ -132,7 +132,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-for (const p of ['/examples/', '/consumers/', '/scripts/', '/reports/', '/docs/']) project.addPackageIgnore(p);
+// support/: code the tests and the scripts share (pipeline variants, the update matrix, the processor's
+// real-store harness); scripts/ never import test/.
+for (const p of ['/examples/', '/consumers/', '/scripts/', '/support/', '/reports/', '/docs/']) project.addPackageIgnore(p);
 
 // LgpdChecks, its own package (projenrc/checks.ts), in an npm workspace with the construct: one
 // package-lock.json, one node_modules, one copy of aws-cdk-lib, constructs and cdk-nag.

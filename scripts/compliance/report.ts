@@ -14,7 +14,7 @@ import { CfnResource, Validations } from 'aws-cdk-lib';
 import { LgpdChecks } from 'cdk-lgpd-checks';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { buildVariant, VARIANT_NAMES } from '../../test/fixtures/variants';
+import { buildVariant, VARIANT_NAMES } from '../../support/variants';
 
 interface Row { ruleId: string; resource: string; compliance: string; level: string; reason: string; info: string }
 

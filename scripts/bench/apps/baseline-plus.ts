@@ -12,8 +12,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { benchApp, synthAndReport } from './common';
 import { buildBaseline } from './baseline-stack';
+import { benchApp, synthAndReport } from './common';
 
 const app = benchApp();
 const stack = new Stack(app, 'BaselinePlus', { env: { region: 'sa-east-1' } });
