@@ -28,39 +28,39 @@ interface CiJob {
  * library bundle the processor first (assets/, which a build makes in pre-compile).
  */
 export const CI_JOBS: Record<string, CiJob> = {
-  'compliance': {
+  compliance: {
     name: 'cfn-lint and checkov',
     tasks: ['lint:cfn', 'compliance:cfn-lint', 'compliance:checkov', 'lint:integ-cfn'],
     installs: ['compliance'],
     python: true,
   },
-  'integ': {
+  integ: {
     name: 'Integration snapshots and workflow lint',
     tasks: ['integ', 'lint:workflows'],
     installs: ['integ'],
     apt: ['shellcheck'],
     go: true,
   },
-  'properties': {
+  properties: {
     name: 'Property tests',
     tasks: ['test:properties'],
     installs: ['reliability'],
     python: true,
   },
-  'diagram': {
+  diagram: {
     name: 'Architecture diagram',
     tasks: ['diagram:check'],
     installs: [],
     apt: ['graphviz'],
   },
-  'processor': {
+  processor: {
     name: 'Processor on real PostgreSQL and Redis',
     tasks: ['test:processor'],
     installs: ['processor'],
     apt: ['redis-server'],
     python: true,
   },
-  'install': {
+  install: {
     name: 'Installed by name in four languages',
     tasks: ['compat:released', 'test:install'],
     installs: ['languages'],
