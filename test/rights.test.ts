@@ -10,6 +10,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { readRequestsConfig, readWorkerConfig } from '../handlers/data-subject-rights/config';
 import { ClientEndpoints, DataSubjectRightsOptions, ErasureMode, LgpdDataPipelineProps, TransactionProcessorOptions } from '../src';
 import { build } from './util';
+// The rule pack imports nothing from the constructs: the tag is written on each side, and checked here.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { ERASURE_PATH_TAG as RULE_TAG } from 'cdk-lgpd-checks/lib/rules/general/PersonalDataErasurePath';
+import { ERASURE_PATH_TAG } from '../src/private/tags';
 
 function rightsTemplate(options: DataSubjectRightsOptions = {}, props: Partial<LgpdDataPipelineProps> = {},
   processor: TransactionProcessorOptions | null = {}) {
@@ -145,6 +149,10 @@ describe('DataSubjectRights', () => {
     const { pipeline } = build({ environmentSuffix: 'dev' });
     pipeline.addDataSubjectRights('Rights');
     expect(() => pipeline.addDataSubjectRights('MoreRights')).toThrow(/invalid data-subject rights: got "MoreRights"; must be added once per pipeline/);
+  });
+
+  test('the erasure-path tag it writes is the one LgpdChecks\' PersonalDataErasurePath reads', () => {
+    expect(ERASURE_PATH_TAG).toBe(RULE_TAG);
   });
 
   test('the gateway-endpoint hook adds one S3 endpoint however often it is asked', () => {

@@ -24,7 +24,8 @@ export function tagPipeline(scope: IConstruct, suffix: string, stores: IConstruc
 
 /**
  * The tag on a store of personal data that names its erasure path (LGPD Art. 18): DataSubjectRights sets
- * it to its workflow's name. The LgpdChecks rule DataSubjectErasurePath reads the same key, written in
- * the rule pack separately (the pack imports nothing from the constructs); a test checks they match.
+ * it to its workflow's name. LgpdChecks' rule PersonalDataErasurePath (package cdk-lgpd-checks) reads the
+ * same key, written there separately (the pack imports nothing from the constructs); test/rights.test.ts
+ * checks they match.
  */
 export const ERASURE_PATH_TAG = 'lgpd:erasure-path';

@@ -17,7 +17,6 @@ const EXPORTED_NAMES = [
   'DataSubjectRights',
   'DatabaseMetrics',
   'ErasureMode',
-  'LgpdChecks',
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineConventions',

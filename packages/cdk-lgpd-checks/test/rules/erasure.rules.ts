@@ -3,8 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { findingsOf } from './util';
-import { ERASURE_PATH_TAG as RULE_TAG } from '../../../src/compliance/rules/general/PersonalDataErasurePath';
-import { ERASURE_PATH_TAG } from '../../../src/private/tags';
+import { ERASURE_PATH_TAG as RULE_TAG } from '../../src/rules/general/PersonalDataErasurePath';
 
 const database = (stack: ec2.Vpc['stack'], vpc: ec2.IVpc) => new rds.DatabaseInstance(stack, 'Db', {
   engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }), vpc,
@@ -33,9 +32,5 @@ describe('PersonalDataErasurePath (Art. 18)', () => {
 
   test('flags an empty erasure-path tag', () => {
     expect(findingsOf('PersonalDataErasurePath', stack => cache(stack).tags.setTag(RULE_TAG, ' '))).toEqual(['LGPD-PersonalDataErasurePath Cache']);
-  });
-
-  test('the rule reads the tag the constructs write', () => {
-    expect(RULE_TAG).toBe(ERASURE_PATH_TAG);
   });
 });
