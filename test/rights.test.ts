@@ -7,12 +7,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ERASURE_PATH_TAG as RULE_TAG } from 'cdk-lgpd-checks/lib/rules/general/PersonalDataErasurePath';
 import { readRequestsConfig, readWorkerConfig } from '../handlers/data-subject-rights/config';
 import { ClientEndpoints, DataSubjectRightsOptions, ErasureMode, LgpdDataPipelineProps, TransactionProcessorOptions } from '../src';
 import { build } from './util';
 // The rule pack imports nothing from the constructs: the tag is written on each side, and checked here.
 // eslint-disable-next-line import/no-extraneous-dependencies
-import { ERASURE_PATH_TAG as RULE_TAG } from 'cdk-lgpd-checks/lib/rules/general/PersonalDataErasurePath';
 import { ERASURE_PATH_TAG } from '../src/private/tags';
 
 function rightsTemplate(options: DataSubjectRightsOptions = {}, props: Partial<LgpdDataPipelineProps> = {},

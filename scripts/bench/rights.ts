@@ -14,8 +14,8 @@
 import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as os from 'os';
-import { RightsRig } from '../../test/rights/harness/rig';
-import { RightsStores } from '../../test/rights/harness/rights-stores';
+import { RightsRig } from '../../support/rights-harness/rig';
+import { RightsStores } from '../../support/rights-harness/rights-stores';
 
 const ROWS = Number(process.env.BENCH_SUBJECT_TRANSACTIONS ?? '100000');
 const RUNS = Number(process.env.BENCH_RUNS ?? '3');

@@ -1,6 +1,6 @@
 /**
  * What each role of data-subject rights may and may not do, evaluated by the offline IAM simulator on the
- * FastShop-shaped app the real-store tests run (test/rights/harness/deployment.ts). simulate.ts says what
+ * FastShop-shaped app the real-store tests run (support/rights-harness/deployment.ts). simulate.ts says what
  * the simulator cannot judge; here too, the key policy's CloudWatch Logs statement and every
  * `kms:EncryptionContext` condition are beyond it, and whether a service really sends a context key.
  */
@@ -8,7 +8,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { arn, Assembly, decide, TEST_ACCOUNT, TEST_REGION } from './simulate';
 import { DataSubjectRights } from '../../src';
-import { rightsApp } from '../rights/harness/deployment';
+import { rightsApp } from '../../support/rights-harness/deployment';
 
 const { app, stack: built } = rightsApp();
 const rights = built.node.findAll().find((c): c is DataSubjectRights => c instanceof DataSubjectRights)!;

@@ -3,7 +3,7 @@
  * construct synthesizes, against real stores started here on 127.0.0.1: PostgreSQL 17 with migration 0002
  * applied as the schema runner applies it, Redis (TLS, AUTH), and moto's server for Secrets Manager and S3.
  * The workflow is the synthesized state machine, run by aws-local-stepfunctions with its Task states bound
- * to the worker (harness/local-workflow.ts says what a local run cannot prove).
+ * to the worker (support/rights-harness/local-workflow.ts says what a local run cannot prove).
  *
  * What the emulators cannot prove, and so is not proven here:
  * - moto (Secrets Manager, S3): IAM (moto accepts any credentials: the policy simulator tests the roles),
@@ -15,8 +15,8 @@
  * Run with `npx projen test:rights` (CI runs it; scripts/install/processor.sh and rights.sh install the tools).
  */
 import { randomUUID } from 'node:crypto';
-import { RightsRig } from './harness/rig';
-import { RightsStores } from './harness/rights-stores';
+import { RightsRig } from '../../support/rights-harness/rig';
+import { RightsStores } from '../../support/rights-harness/rights-stores';
 
 let stores: RightsStores;
 let rig: RightsRig;

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { APP_DATABASE, APP_USER, MOTO_PORT, POSTGRES_PORT, Stores } from '../../processor/harness/stores';
+import { APP_DATABASE, APP_USER, MOTO_PORT, POSTGRES_PORT, Stores } from '../processor-harness/stores';
 
 /** The migrations, as the schema runner applies them (handlers/schema-migrations/migrations). */
-const MIGRATIONS = join(__dirname, '..', '..', '..', 'handlers', 'schema-migrations', 'migrations');
+const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 'migrations');
 
 /**
  * The transactions table as the reference processor created it at run time before migrations existed

@@ -2,8 +2,8 @@ import { synthesize, localEnvironment, type Deployment } from './deployment';
 import { FunctionProcess } from './function-process';
 import { LocalStepFunctions } from './local-workflow';
 import { EXPORT_BUCKET, RightsStores } from './rights-stores';
-import type { DataSubjectRightsOptions } from '../../../src';
-import { MOTO_PORT, POSTGRES_PORT, REDIS_PORT, APP_DATABASE } from '../../processor/harness/stores';
+import type { DataSubjectRightsOptions } from '../../src';
+import { MOTO_PORT, POSTGRES_PORT, REDIS_PORT, APP_DATABASE } from '../processor-harness/stores';
 
 /** The request function's and the worker's names in the synthesized app. */
 export const REQUESTS = 'lgpd-rights-dev-rights-requests';

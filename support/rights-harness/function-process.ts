@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The bundles the build makes (projenrc/rights.ts, projenrc/processor.ts), as Lambda runs them. */
-export const BUNDLES = join(__dirname, '..', '..', '..', 'assets', 'handlers');
+export const BUNDLES = join(__dirname, '..', '..', 'assets', 'handlers');
 
 /** What one invocation returned, or the error the handler threw. */
 export type Invocation<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: string };
@@ -18,7 +18,7 @@ export class FunctionProcess {
   static async start(bundle: string, env: Record<string, string>): Promise<FunctionProcess> {
     const file = join(BUNDLES, bundle, 'index.js');
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npx projen bundle\``);
-    const child = fork(join(__dirname, '..', '..', 'processor', 'harness', 'runtime.cjs'), [file], {
+    const child = fork(join(__dirname, '..', 'processor-harness', 'runtime.cjs'), [file], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: [],
