@@ -47,6 +47,16 @@ func TestEnumLikeClassesReachTheCache(t *testing.T) {
 	})
 }
 
+func TestDataSubjectRightsOptionsReachTheRequestFunction(t *testing.T) {
+	template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
+		"FunctionName": "lgpd-rights-consumer-rights-requests",
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+			"RIGHTS_DUE_SECONDS": "864000",
+			"RIGHTS_ERASURE":     `{"mode":"RETAIN_MINIMIZED","legalBasis":"CTN art. 173","retainDays":1825}`,
+		})},
+	})
+}
+
 func TestTheDatabaseOptionsStructIsApplied(t *testing.T) {
 	template.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]interface{}{
 		"DBInstanceClass":       "db.r7g.large",

@@ -52,6 +52,14 @@ def test_the_database_options_struct_is_applied(template):
     )
 
 
+def test_data_subject_rights_options_reach_the_request_function(template):
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"FunctionName": "lgpd-rights-consumer-rights-requests",
+         "Environment": {"Variables": Match.object_like({"RIGHTS_DUE_SECONDS": "864000", "RIGHTS_ERASURE": '{"mode":"RETAIN_MINIMIZED","legalBasis":"CTN art. 173","retainDays":1825}'})}},
+    )
+
+
 def test_destroyable_leaves_nothing_retained(template, byo):
     for t in (template, byo):
         for logical_id, resource in t.to_json()["Resources"].items():

@@ -53,6 +53,15 @@ class ConsumerAppTest {
     }
 
     @Test
+    void dataSubjectRightsOptionsReachTheRequestFunction() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "lgpd-rights-consumer-rights-requests",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "RIGHTS_DUE_SECONDS", "864000",
+                        "RIGHTS_ERASURE", "{\"mode\":\"RETAIN_MINIMIZED\",\"legalBasis\":\"CTN art. 173\",\"retainDays\":1825}")))));
+    }
+
+    @Test
     void theDatabaseOptionsStructIsApplied() {
         template.hasResourceProperties("AWS::RDS::DBInstance", Map.of(
                 "DBInstanceClass", "db.r7g.large",
