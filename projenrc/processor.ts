@@ -19,6 +19,11 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     'ioredis@^5.11.1',
     '@aws-sdk/client-secrets-manager@^3.1164.0',
     '@aws-sdk/rds-signer@^3.1175.0',
+    // The quarantine (SQS) and the redrive (SQS, Kinesis): handlers/transaction-processor/quarantine.ts, redrive.ts.
+    '@aws-sdk/client-sqs@^3.1175.0',
+    '@aws-sdk/client-kinesis@^3.1143.0',
+    // Which cluster slot a key hashes to: the cache's per-node markers in cluster mode (convergence.ts).
+    'cluster-key-slot@^1.1.2',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@types/aws-lambda@^8.10.164',

@@ -8,6 +8,7 @@ import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from
 import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
+import { MotoQueues } from './queues';
 
 /**
  * Real stores for the processor's tests and benchmark, on 127.0.0.1 only, started and stopped here:
@@ -18,7 +19,8 @@ import { makeAuthority, type TestAuthority } from './certificates';
  *   required, append-only file on (written at shutdown, fsync every second) so that a restart keeps
  *   the data as an ElastiCache failover to a replica does.
  *   Its certificate comes from a second CA, so that a client trusting one store only can be tried.
- * - moto's server, the Secrets Manager emulator (a virtual environment from scripts/install/processor.sh).
+ * - moto's server, the emulator of Secrets Manager, SQS (the quarantine and failed-records queues) and
+ *   Kinesis (the stream the redrive reads), a virtual environment from scripts/install/processor.sh.
  */
 
 /**
@@ -63,6 +65,8 @@ export class Stores {
       });
       stores.dbSecretArn = await stores.createSecret('pipeline/database', JSON.stringify({ username: APP_USER, password: stores.appPassword, engine: 'postgres' }));
       stores.cacheSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
+      stores.quarantineUrl = await stores.queues.createQueue('lgpd-processor-test-quarantine');
+      stores.failedRecordsUrl = await stores.queues.createQueue('lgpd-processor-test-failed');
       return stores;
     } catch (e) {
       await stores.stop();
@@ -80,6 +84,10 @@ export class Stores {
   appPassword = randomBytes(18).toString('base64url');
   dbSecretArn = '';
   cacheSecretArn = '';
+  /** The processor's quarantine queue (QUARANTINE_QUEUE_URL) and failed-records queue, in moto. */
+  quarantineUrl = '';
+  failedRecordsUrl = '';
+  readonly queues = new MotoQueues(`http://127.0.0.1:${MOTO_PORT}`, REGION);
   private readonly secrets = new SecretsManagerClient({
     region: REGION,
     endpoint: `http://127.0.0.1:${MOTO_PORT}`,
@@ -98,7 +106,7 @@ export class Stores {
 
   /**
    * The processor's environment variables (the construct's contract) pointing at these stores, with
-   * AWS_ENDPOINT_URL_SECRETS_MANAGER at moto and NODE_EXTRA_CA_CERTS at both CAs.
+   * the AWS endpoints (Secrets Manager, SQS, Kinesis) at moto and NODE_EXTRA_CA_CERTS at both CAs.
    */
   processorEnv(overrides: Record<string, string | undefined> = {}): Record<string, string> {
     const env: Record<string, string | undefined> = {
@@ -115,6 +123,10 @@ export class Stores {
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${MOTO_PORT}`,
+      AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${MOTO_PORT}`,
+      AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${MOTO_PORT}`,
+      QUARANTINE_QUEUE_URL: this.quarantineUrl,
+      FAILED_RECORDS_QUEUE_URL: this.failedRecordsUrl,
       ...overrides,
     };
     return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -137,6 +149,7 @@ export class Stores {
   /** Stops everything and removes the run's directory. Safe to call twice. */
   async stop(): Promise<void> {
     this.secrets.destroy();
+    this.queues.destroy();
     await Promise.allSettled([this.postgres.stop(), this.redis.stop(), this.moto.stop()]);
     rmSync(this.dir, { recursive: true, force: true });
     directories.delete(this.dir);
