@@ -112,11 +112,19 @@ export class CustomerCache {
 
   /**
    * Applies the stored transactions to their customers, then raises every primary's marker to
-   * `markerMs`. Throws when Redis cannot be reached or refuses the update (the batch then fails and
-   * is retried: PostgreSQL's insert is idempotent, and so is this). A refused AUTH token re-reads the
-   * secret once (rotation).
+   * `markerMs` (`applyUpdates`, then `raiseMarker`).
    */
   async update(transactions: readonly StoredTransaction[], markerMs: number): Promise<void> {
+    await this.applyUpdates(transactions);
+    await this.raiseMarker(markerMs);
+  }
+
+  /**
+   * Applies the stored transactions to their customers. Throws when Redis cannot be reached or refuses
+   * the update (the batch then fails and is retried: PostgreSQL's insert is idempotent, and so is this).
+   * A refused AUTH token re-reads the secret once (rotation).
+   */
+  async applyUpdates(transactions: readonly StoredTransaction[]): Promise<void> {
     const byCustomer = new Map<string, StoredTransaction[]>();
     for (const t of transactions) {
       const list = byCustomer.get(t.customerId) ?? [];
@@ -131,7 +139,15 @@ export class CustomerCache {
         return UPDATE.run(client, [keys.hash, keys.transactions], [this.config.ttlSeconds, windowMs,
           ...list.flatMap(t => [t.transactionId, t.eventMs, t.amount, t.currency, t.timestamp])]);
       }));
-      // Only once they are applied (a NOSCRIPT retry would otherwise come after it).
+    });
+  }
+
+  /**
+   * Raises every primary's marker to `markerMs`. Call it once the updates it stands for are applied:
+   * it follows them in the replication stream.
+   */
+  async raiseMarker(markerMs: number): Promise<void> {
+    await this.run(async client => {
       await Promise.all(this.nodeKeys(client).map(({ keys }) => MARK.run(client, [keys.applied], [markerMs])));
     });
   }

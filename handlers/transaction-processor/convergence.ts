@@ -60,22 +60,30 @@ export class CacheConvergence {
    * @param budget how long this invocation may spend repairing (the rest waits for the next one)
    */
   async apply(stored: readonly StoredTransaction[], returnedAt: number, budget: WaitBudget): Promise<void> {
-    // A check that failed (the node still away) is due again on the next attempt.
-    if (this.cache.takeReconnected() || this.repairs.size > 0) this.checkDue = true;
-    if (this.checkDue) {
-      await this.check(budget);
-      this.checkDue = false;
-    }
     let marker = 0;
     let oldestAge = 0;
     for (const t of stored) {
       if (t.storedMs > marker) marker = t.storedMs;
       if (t.storedAgeMs > oldestAge) oldestAge = t.storedAgeMs;
     }
-    await this.cache.update(stored, marker);
+    await this.checkIfReconnected(budget);
+    await this.cache.applyUpdates(stored);
+    // The updates may have found the connection broken and reconnected (a frozen environment learns of
+    // a failover only when it writes): repair before the marker moves on and the batch is acknowledged.
+    await this.checkIfReconnected(budget);
+    await this.cache.raiseMarker(marker);
     if (oldestAge + (Date.now() - returnedAt) > REPAIR_MARGIN_MS && [...this.replicas.values()].some(n => n > 0)) {
       const acknowledged = await this.cache.waitForReplicas(REPLICA_WAIT_MS);
       if (acknowledged === 0) log('cache-unreplicated', { transactions: stored.length, oldestAgeMs: oldestAge, waitedMs: REPLICA_WAIT_MS });
+    }
+  }
+
+  /** Checks the nodes after a (re)connection, or while a repair is unfinished; a check that failed is due again. */
+  private async checkIfReconnected(budget: WaitBudget): Promise<void> {
+    if (this.cache.takeReconnected() || this.repairs.size > 0) this.checkDue = true;
+    if (this.checkDue) {
+      await this.check(budget);
+      this.checkDue = false;
     }
   }
 

@@ -59,12 +59,16 @@ export class LambdaEnvironment {
    * process is stopped (SIGSTOP), as Lambda freezes an environment: no timer, reconnection or
    * keep-alive of the handler's runs until the next invocation thaws it.
    */
-  invoke(event: KinesisStreamEvent): Promise<Outcome> {
-    return this.call('handler', event);
+  invoke(event: KinesisStreamEvent, onReturn?: () => void): Promise<Outcome> {
+    return this.call('handler', event, onReturn);
   }
 
-  /** Invokes another entry point of the bundle (`redrive`) with a payload, as `aws lambda invoke` would. */
-  async call<R = KinesisStreamBatchResponse>(entry: string, payload: unknown): Promise<Outcome<R>> {
+  /**
+   * Invokes another entry point of the bundle (`redrive`) with a payload, as `aws lambda invoke` would.
+   * `onReturn` runs the moment the handler's answer arrives, before anything else (a test that kills a
+   * store right after an acknowledged batch).
+   */
+  async call<R = KinesisStreamBatchResponse>(entry: string, payload: unknown, onReturn?: () => void): Promise<Outcome<R>> {
     if (this.child === undefined) await this.boot();
     const child = this.child!;
     const id = this.nextId++;
@@ -78,6 +82,7 @@ export class LambdaEnvironment {
         resolve({ ok: false, error: `Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds`, ms: Date.now() - sent });
       }, this.timeoutMs + 100);
       this.pending.set(id, m => {
+        onReturn?.();
         clearTimeout(timer);
         this.signal(child, 'SIGSTOP');
         resolve(m.error ? { ok: false, error: m.error.message, ms: m.ms } : { ok: true, response: m.result as R, ms: m.ms });

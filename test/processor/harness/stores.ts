@@ -33,6 +33,8 @@ export const REDIS_PORT = 6380 + PORT_OFFSET;
 export const MOTO_PORT = 5055 + PORT_OFFSET;
 /** A three-node Redis cluster (cluster mode enabled), started only by the tests that use it. */
 export const REDIS_CLUSTER_PORTS = [6381, 6382, 6383].map(p => p + PORT_OFFSET);
+/** A primary and its replicas in turn, for the failover model (harness/failover.ts). */
+export const REDIS_FAILOVER_PORTS = [6384, 6385, 6386].map(p => p + PORT_OFFSET);
 /** Keep in step with scripts/install/processor.sh. */
 const MOTO_SERVER = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-lgpd-data-pipeline', 'moto', 'bin', 'moto_server');
 const PG_USER = 'lgpdpgtest';
@@ -44,6 +46,12 @@ export const APP_DATABASE = 'pipeline';
 // What to stop, and which run directories to remove, should the process exit without `stop()`.
 const running = new Set<() => void>();
 const directories = new Set<string>();
+/** Runs `stop` should the process exit before the caller stops what it started (undo with the returned function). */
+export function stopOnExit(stop: () => void): () => void {
+  running.add(stop);
+  return () => running.delete(stop);
+}
+
 process.once('exit', () => {
   running.forEach(stop => stop());
   directories.forEach(dir => rmSync(dir, { recursive: true, force: true }));
@@ -440,7 +448,7 @@ class MotoServer extends ChildServer {
 
 }
 
-async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -465,7 +473,7 @@ function portOffset(text: string | undefined): number {
   return offset;
 }
 
-function assertFree(port: number): Promise<void> {
+export function assertFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', e => reject(new Error(`port ${port} on 127.0.0.1 is in use (${(e as NodeJS.ErrnoException).code}): another run of the processor tests?`)));
