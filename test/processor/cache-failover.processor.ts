@@ -53,7 +53,9 @@ async function customersDiffering(payloads: readonly TransactionPayload[]): Prom
     let differing = 0;
     for (const [customerId, customer] of expected) {
       const [hash, members] = await Promise.all([r.hgetall(`customer:{${customerId}}`), r.zrange(`customer:{${customerId}}:transactions`, 0, -1)]);
-      if (JSON.stringify(hash) !== JSON.stringify(customer.last) || JSON.stringify([...members].sort()) !== JSON.stringify(customer.transactionIds)) differing++;
+      const same = JSON.stringify(hash) === JSON.stringify(customer.last)
+        && JSON.stringify([...members].sort()) === JSON.stringify(customer.transactionIds);
+      if (!same) differing++;
     }
     return differing;
   });
