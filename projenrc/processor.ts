@@ -22,6 +22,9 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     // The quarantine (SQS) and the redrive (SQS, Kinesis): handlers/transaction-processor/quarantine.ts, redrive.ts.
     '@aws-sdk/client-sqs@^3.1175.0',
     '@aws-sdk/client-kinesis@^3.1143.0',
+    // HTTP/1.1 for the Kinesis client: GetRecords needs no HTTP/2 (only SubscribeToShard does), and the
+    // tests' emulator speaks HTTP/1.1 only.
+    '@smithy/node-http-handler@^4.14.2',
     // Which cluster slot a key hashes to: the cache's per-node markers in cluster mode (convergence.ts).
     'cluster-key-slot@^1.1.2',
     'ajv@^8.20.0',

@@ -19,7 +19,8 @@
  *     --payload '{"source":"failed-records"}' result.json
  */
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { processBatch, type Processor } from './batch';
 import { log } from './log';
@@ -83,6 +84,7 @@ export async function redrive(request: RedriveRequest | undefined, context?: Inv
   sqs ??= new SQSClient({});
 
   const result = { source, messages: 0, deleted: 0, records: 0, stored: 0, refused: 0, expired: [] as ExpiredRange[], remaining: false };
+  const kept: string[] = [];
   for (;;) {
     if (Date.now() >= stopAt || result.messages >= max) {
       result.remaining = true;
@@ -91,7 +93,7 @@ export async function redrive(request: RedriveRequest | undefined, context?: Inv
     const received = await sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl,
       MaxNumberOfMessages: Math.min(10, max - result.messages),
-      // Invisible until the run is over: a message kept in this run does not come back in it.
+      // Invisible for the rest of the run, so a message kept does not come back in it (it is made visible at the end).
       VisibilityTimeout: Math.min(43_200, Math.ceil(remainingAtStart / 1000) + 30),
       WaitTimeSeconds: 1,
     }));
@@ -103,8 +105,14 @@ export async function redrive(request: RedriveRequest | undefined, context?: Inv
       if (done) {
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
         result.deleted++;
+      } else {
+        kept.push(message.ReceiptHandle!);
       }
     }
+  }
+  // What stays in the queue is there for the next run (and for the operator) at once.
+  for (const receiptHandle of kept) {
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: 0 }));
   }
   log('redrive', { ...result, expired: result.expired.length });
   return result;
@@ -166,13 +174,18 @@ function fromQuarantine(m: QuarantineMessage): KinesisStreamRecord {
  */
 async function readRange(streamArn: string, shardId: string, start: string, end: string):
 Promise<{ records: KinesisStreamRecord[]; expired?: ExpiredRange }> {
-  kinesis ??= new KinesisClient({});
+  // HTTP/1.1: GetRecords needs no HTTP/2 (the client's default, for SubscribeToShard).
+  kinesis ??= new KinesisClient({ requestHandler: new NodeHttpHandler() });
   const last = BigInt(end);
   const records: KinesisStreamRecord[] = [];
   let iterator: string | undefined;
   try {
     iterator = (await kinesis.send(new GetShardIteratorCommand({
-      StreamARN: streamArn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: start,
+      // By name (the ARN's last part): the stream is the pipeline's own, in this account and Region.
+      StreamName: streamArn.slice(streamArn.indexOf(':stream/') + ':stream/'.length),
+      ShardId: shardId,
+      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+      StartingSequenceNumber: start,
     }))).ShardIterator;
   } catch (e) {
     if ((e as { name?: string }).name === 'InvalidArgumentException' || (e as { name?: string }).name === 'ResourceNotFoundException') {

@@ -4,6 +4,7 @@ import {
 import {
   CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
  * The AWS APIs around the processor that cannot be reached from here, emulated by moto's server: the
@@ -22,7 +23,8 @@ export class MotoQueues {
   constructor(readonly endpoint: string, region: string) {
     const common = { region, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
     this.sqs = new SQSClient(common);
-    this.kinesis = new KinesisClient(common);
+    // HTTP/1.1, which moto speaks (the Kinesis client's default is HTTP/2).
+    this.kinesis = new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() });
   }
 
   /** Creates a standard queue and returns its URL. */
