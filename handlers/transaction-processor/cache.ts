@@ -17,7 +17,7 @@ import { StoreUnavailable } from './wait';
  * Both expire CACHE_TTL_SECONDS after the customer's last update. The braces are a hash tag: both keys
  * of a customer live in one cluster slot, which a multi-key script needs in cluster mode.
  */
-const UPDATE_CUSTOMER = `
+export const UPDATE_CUSTOMER = `
 local lastId = redis.call('HGET', KEYS[1], 'lastTransactionId')
 local lastMs = nil
 if lastId then lastMs = tonumber(redis.call('ZSCORE', KEYS[2], lastId)) end
@@ -43,7 +43,7 @@ return redis.call('ZCARD', KEYS[2])
  * A node's marker (convergence.ts): the newest `stored_at` (ms) of the updates applied to it, raised
  * and never lowered. Written after a batch's updates, so a replica that has the marker has the updates.
  */
-const MARK_APPLIED = `
+export const MARK_APPLIED = `
 if tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 `;

@@ -9,8 +9,9 @@
  * replica is down or being replaced, and still lose its update when the replica lags past the bound).
  *
  * How it works (docs/processor.md, "The cache after a failover"):
- * - After each batch's updates, every primary's marker is raised to the newest `stored_at` of the
- *   batch. The marker travels the replication stream behind the updates: a replica that has it has them.
+ * - After a batch's updates, every primary's marker is raised to the newest `stored_at` of the batch
+ *   (at most once a second: MARKER_INTERVAL_MS). The marker travels the replication stream behind the
+ *   updates: a replica that has it has them.
  * - A promoted replica, like a restarted primary, starts a new replication history (Redis: a new
  *   `master_replid`). When the client (re)connects, each primary's history is compared with the one its
  *   state was last made whole for (its epoch key); if they differ, every transaction stored from the
@@ -33,6 +34,12 @@ import type { WaitBudget } from './wait';
 export const REPAIR_MARGIN_MS = 60_000;
 /** How long a late update waits for a replica. */
 export const REPLICA_WAIT_MS = 500;
+/**
+ * How often an environment raises the markers: once a second at most, not every batch (a round trip).
+ * An older marker only starts the repair window earlier (up to a second more to re-apply); it is never
+ * ahead of what was applied.
+ */
+export const MARKER_INTERVAL_MS = 1_000;
 /** Transactions re-applied per round trip of a repair. */
 const REPAIR_PAGE = 2_000;
 
@@ -48,6 +55,7 @@ export class CacheConvergence {
   private readonly replicas = new Map<string, number>();
   private readonly repairs = new Map<string, Repair>();
   private checkDue = false;
+  private markedMs = 0;
 
   constructor(private readonly table: TransactionTable, private readonly cache: CustomerCache, private readonly ttlSeconds: number) {}
 
@@ -71,7 +79,10 @@ export class CacheConvergence {
     // The updates may have found the connection broken and reconnected (a frozen environment learns of
     // a failover only when it writes): repair before the marker moves on and the batch is acknowledged.
     await this.checkIfReconnected(budget);
-    await this.cache.raiseMarker(marker);
+    if (marker - this.markedMs >= MARKER_INTERVAL_MS) {
+      await this.cache.raiseMarker(marker);
+      this.markedMs = marker;
+    }
     if (oldestAge + (Date.now() - returnedAt) > REPAIR_MARGIN_MS && [...this.replicas.values()].some(n => n > 0)) {
       const acknowledged = await this.cache.waitForReplicas(REPLICA_WAIT_MS);
       if (acknowledged === 0) log('cache-unreplicated', { transactions: stored.length, oldestAgeMs: oldestAge, waitedMs: REPLICA_WAIT_MS });

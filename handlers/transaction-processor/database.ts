@@ -30,6 +30,20 @@ const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
   floor(extract(epoch FROM now() - stored_at) * 1000)::float8 AS stored_age_ms`;
 
 /**
+ * The two statements of a batch, for the escaped table name (the benchmark's floor runs the same): the
+ * insert of every transaction, returning those it inserted, and the read-back of the others.
+ */
+export function storeStatements(table: string): { insert: string; readBack: string } {
+  return {
+    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+            ON CONFLICT (transaction_id) DO NOTHING
+            RETURNING ${RETURNED}`,
+    readBack: `SELECT ${RETURNED} FROM ${table} WHERE transaction_id = ANY($1::text[])`,
+  };
+}
+
+/**
  * The transactions table in PostgreSQL, over TLS with certificate verification (Node's trust store plus
  * NODE_EXTRA_CA_CERTS; never `rejectUnauthorized: false`). One connection per execution environment,
  * kept across invocations; a lost connection (store restart, failover) is replaced, and a refused
@@ -41,10 +55,12 @@ export class TransactionTable {
   private readonly table: string;
   private readonly indexName: string;
   private readonly storedIndexName: string;
+  private readonly statements: { insert: string; readBack: string };
   private readonly signer?: Signer;
 
   constructor(private readonly config: DatabaseConfig) {
     this.table = config.table.split('.').map(escapeIdentifier).join('.');
+    this.statements = storeStatements(this.table);
     this.indexName = escapeIdentifier(`${config.table.split('.').pop()}_customer_occurred_idx`.slice(0, 63));
     this.storedIndexName = escapeIdentifier(`${config.table.split('.').pop()}_stored_idx`.slice(0, 63));
     if (config.credentials.kind === 'iam') {
@@ -128,10 +144,7 @@ export class TransactionTable {
         // Named: parsed and planned once per connection. It touches the table only through the
         // primary key (the insert's arbiter index), so its generic plan does not grow with the table.
         name: 'lgpd-store-transactions',
-        text: `INSERT INTO ${this.table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-            ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING ${RETURNED}`,
+        text: this.statements.insert,
         values: [
           ids,
           transactions.map(t => t.customerId),
@@ -149,7 +162,7 @@ export class TransactionTable {
       const inserted = new Set(rows.map(r => r.transaction_id));
       const missing = ids.filter(id => !inserted.has(id));
       if (missing.length > 0) {
-        const earlier = await client.query(`SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`, [missing]);
+        const earlier = await client.query(this.statements.readBack, [missing]);
         rows.push(...(earlier.rows as Row[]));
       }
       return rows.map(toStored);

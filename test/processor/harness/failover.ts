@@ -57,6 +57,11 @@ export class ReplicatedRedis {
     return this.endpoint.port;
   }
 
+  /** The primary's own port, without the endpoint's relay (a benchmark that measures round trips). */
+  get primaryPort(): number {
+    return this.primary.port;
+  }
+
   /**
    * Kills the primary at once (SIGKILL), and drops what it sent in its last lagMs, which is still on the
    * way to the replica. Synchronous, so that it can run the moment a batch is acknowledged.
