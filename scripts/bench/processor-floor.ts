@@ -5,7 +5,7 @@
  * node_modules, left out of this bundle) and the same connection options, on data prepared before the
  * clock starts: no Kinesis event, no base64, no JSON, no schema, no handler around it.
  *
- * Loaded like the handler, by the benchmark's execution environment (test/processor/harness), as
+ * Loaded like the handler, by the benchmark's execution environment (support/processor-harness), as
  * `handler({ batch, Records })`: the records are there so that delivering the event costs what it costs
  * the handler, and are not read; FLOOR_DATA names a JSON file of the batches, FLOOR_DB_USER, FLOOR_DB_PASSWORD
  * and FLOOR_REDIS_TOKEN replace the secrets the handler reads.

@@ -3,7 +3,7 @@
  * checks them against the goals of docs/processor.md, and exits non-zero only if BENCH_STRICT=1 and a
  * goal is missed.
  *
- * Against PostgreSQL 17 and Redis with TLS, started as in the tests (test/processor/harness), in one run:
+ * Against PostgreSQL 17 and Redis with TLS, started as in the tests (support/processor-harness), in one run:
  * - the handler as built (assets/handlers/transaction-processor/index.js);
  * - the baseline: an earlier build of the handler, to compare with (BENCH_BASELINE_BUNDLE, default
  *   cdk.out/bench/baseline-processor/index.js; left out when absent), on a table of its own;
@@ -31,10 +31,10 @@ import Redis from 'ioredis';
 import type { FloorBatch } from './processor-floor';
 import { MARK_APPLIED, UPDATE_CUSTOMER } from '../../handlers/transaction-processor/cache';
 import { MARKER_INTERVAL_MS } from '../../handlers/transaction-processor/convergence';
-import { BUNDLE, LambdaEnvironment } from '../../test/processor/harness/environment';
-import { expectedCache, kinesisEvent, kinesisRecord, storedAmount, transactions, SHARD_ID, type TransactionPayload } from '../../test/processor/harness/events';
-import { ReplicatedRedis } from '../../test/processor/harness/failover';
-import { APP_USER, Stores } from '../../test/processor/harness/stores';
+import { BUNDLE, LambdaEnvironment } from '../../support/processor-harness/environment';
+import { expectedCache, kinesisEvent, kinesisRecord, storedAmount, transactions, SHARD_ID, type TransactionPayload } from '../../support/processor-harness/events';
+import { ReplicatedRedis } from '../../support/processor-harness/failover';
+import { APP_USER, Stores } from '../../support/processor-harness/stores';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? '20000');

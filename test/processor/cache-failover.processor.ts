@@ -1,6 +1,6 @@
 /**
  * The cache converges on PostgreSQL after a failover: the bundled processor against real PostgreSQL 17
- * and a model of an ElastiCache replication group with Multi-AZ (harness/failover.ts: a primary and an
+ * and a model of an ElastiCache replication group with Multi-AZ (support/processor-harness/failover.ts: a primary and an
  * asynchronous replica 10 ms behind it, behind a relay that stands for the primary endpoint).
  *
  * Each failover comes right after a batch was acknowledged: the primary is killed, so that batch's
@@ -17,16 +17,16 @@
  * (SNS, DescribeEvents). The processor does not rely on the event: it sees the new node's replication
  * history (Redis's `master_replid`, new on every promotion and restart) when it reconnects.
  *
- * What the model cannot prove: see harness/failover.ts (ElastiCache's detection and promotion timing,
+ * What the model cannot prove: see support/processor-harness/failover.ts (ElastiCache's detection and promotion timing,
  * DNS propagation, several replicas, cluster mode's per-shard failovers, ElastiCache's engine build);
  * and a lag longer than the repair margin before the failover, which the model does not produce.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import Redis from 'ioredis';
-import { LambdaEnvironment } from './harness/environment';
-import { expectedCache, kinesisEvent, kinesisRecord, transactions, type TransactionPayload } from './harness/events';
-import { ReplicatedRedis } from './harness/failover';
-import { Stores } from './harness/stores';
+import { LambdaEnvironment } from '../../support/processor-harness/environment';
+import { expectedCache, kinesisEvent, kinesisRecord, transactions, type TransactionPayload } from '../../support/processor-harness/events';
+import { ReplicatedRedis } from '../../support/processor-harness/failover';
+import { Stores } from '../../support/processor-harness/stores';
 
 let stores: Stores;
 let group: ReplicatedRedis | undefined;

@@ -1,6 +1,6 @@
 /**
  * Through a store outage nothing is lost: the bundled processor, one execution environment per shard,
- * driven by a model of the event source mapping (harness/event-source-mapping.ts, which says which of
+ * driven by a model of the event source mapping (support/processor-harness/event-source-mapping.ts, which says which of
  * its rules AWS documents and which are assumed) whose retries and maximum record age are read from
  * the construct's synthesized template, against real PostgreSQL 17 and Redis, one of which is really
  * stopped for 5 minutes in the middle of a stream of four shards.
@@ -13,14 +13,14 @@
  * second of real time rather than forty; what the wait does within one invocation is tested on its own
  * below.
  *
- * The quarantine and failed-records queues are moto's SQS: see harness/queues.ts for what it cannot
+ * The quarantine and failed-records queues are moto's SQS: see support/processor-harness/queues.ts for what it cannot
  * prove (encryption, IAM, quotas).
  */
-import { LambdaEnvironment } from './harness/environment';
-import { EventSourceMappingModel, mappingSettings, type OnFailureRecord } from './harness/event-source-mapping';
-import { kinesisEvent, kinesisRecord, transactions } from './harness/events';
-import { Stores } from './harness/stores';
-import { processorTemplate, storeCheck, workload } from './harness/workload';
+import { LambdaEnvironment } from '../../support/processor-harness/environment';
+import { EventSourceMappingModel, mappingSettings, type OnFailureRecord } from '../../support/processor-harness/event-source-mapping';
+import { kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
+import { Stores } from '../../support/processor-harness/stores';
+import { processorTemplate, storeCheck, workload } from '../../support/processor-harness/workload';
 
 let stores: Stores;
 const environments: LambdaEnvironment[] = [];

@@ -1,21 +1,21 @@
 /**
  * The redrive round trip, on real PostgreSQL 17 and Redis, with moto's Kinesis (the stream the redrive
  * reads again) and SQS (the failed-records and quarantine queues): the bundled processor, driven by
- * the event source mapping model (harness/event-source-mapping.ts) with Redis stopped, gives up on its
+ * the event source mapping model (support/processor-harness/event-source-mapping.ts) with Redis stopped, gives up on its
  * batches, whose on-failure records (shard and sequence range) land in the failed-records queue; with
  * Redis back, the redrive function (`index.redrive` of the same bundle) reads those ranges from the
  * stream and puts them through the processor. Then the quarantine's redrive after a fix.
  *
- * What moto cannot prove, besides what harness/queues.ts lists: that Kinesis still holds the records
+ * What moto cannot prove, besides what support/processor-harness/queues.ts lists: that Kinesis still holds the records
  * (moto never trims a stream, so the test of a range the stream no longer holds points at sequence
  * numbers that were never there), GetRecords' throughput limits, and Lambda's own on-failure record
  * beyond its documented shape (the model writes it).
  */
-import { LambdaEnvironment } from './harness/environment';
-import { EventSourceMappingModel, mappingSettings, type StreamRecord } from './harness/event-source-mapping';
-import { transactions } from './harness/events';
-import { Stores } from './harness/stores';
-import { processorTemplate, storeCheck } from './harness/workload';
+import { LambdaEnvironment } from '../../support/processor-harness/environment';
+import { EventSourceMappingModel, mappingSettings, type StreamRecord } from '../../support/processor-harness/event-source-mapping';
+import { transactions } from '../../support/processor-harness/events';
+import { Stores } from '../../support/processor-harness/stores';
+import { processorTemplate, storeCheck } from '../../support/processor-harness/workload';
 import type { RedriveResult } from '../../handlers/transaction-processor/redrive';
 
 let stores: Stores;

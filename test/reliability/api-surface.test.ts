@@ -15,7 +15,6 @@ const EXPORTED_NAMES = [
   'CacheNodeType',
   'ClientEndpoints',
   'DatabaseMetrics',
-  'LgpdChecks',
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineConventions',

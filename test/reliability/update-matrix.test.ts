@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildFastShopApp } from '../../examples/fastshop/app';
-import { CHANGES, classify, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../fixtures/update-matrix';
+import { CHANGES, classify, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../../support/update-matrix';
 
 describe('update matrix', () => {
   let rows: MatrixRow[];

@@ -71,8 +71,8 @@ export function workload(tag: string, o: WorkloadShape): Workload {
 
 /** The synthesized template of a pipeline with one processor built with `options`. */
 export function processorTemplate(options: TransactionProcessorOptions = {}): { Resources: Record<string, any> } {
-  const { stack, pipeline } = build({ environmentSuffix: 'dev', shardCount: 4 });
-  pipeline.addProcessor('Processor', options);
+  const stack = new Stack(new App(), 'Test', { env: { region: 'sa-east-1' } });
+  new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev', shardCount: 4 }).addProcessor('Processor', options);
   return Template.fromStack(stack).toJSON() as { Resources: Record<string, any> };
 }
 
