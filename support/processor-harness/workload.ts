@@ -1,9 +1,9 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { shardOf, type StreamRecord } from './event-source-mapping';
 import { expectedCache, transactions, type TransactionPayload } from './events';
 import type { Stores } from './stores';
-import { TransactionProcessorOptions } from '../../../src';
-import { build } from '../../util';
+import { LgpdDataPipeline, TransactionProcessorOptions } from '../../src';
 
 /**
  * A day's traffic in miniature for the outage and redrive tests: valid transactions, some sent twice
