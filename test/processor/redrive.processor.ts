@@ -11,12 +11,12 @@
  * numbers that were never there), GetRecords' throughput limits, and Lambda's own on-failure record
  * beyond its documented shape (the model writes it).
  */
+import type { RedriveResult } from '../../handlers/transaction-processor/redrive';
 import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { EventSourceMappingModel, mappingSettings, type StreamRecord } from '../../support/processor-harness/event-source-mapping';
 import { transactions } from '../../support/processor-harness/events';
 import { Stores } from '../../support/processor-harness/stores';
 import { processorTemplate, storeCheck } from '../../support/processor-harness/workload';
-import type { RedriveResult } from '../../handlers/transaction-processor/redrive';
 
 let stores: Stores;
 const environments: LambdaEnvironment[] = [];
