@@ -37,9 +37,12 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // esbuild, through projen's bundler: task `bundle:handlers/transaction-processor`, spawned by
   // `bundle` in pre-compile; output assets/handlers/transaction-processor/index.js (git-ignored,
   // in the npm tarball, so in the wheel, the jar and the Go module too). Target Node 20, the oldest
-  // Node the bundle is tested on (CI's); Lambda runs it on nodejs24.x. Minified (0.9 MB instead of
-  // 1.9 MB: every language's package carries it, and Lambda parses it at each cold start), with
-  // function names kept for stack traces; the handler's errors name the store and the cause.
+  // Node the bundle is tested on (CI's); Lambda runs it on nodejs24.x. Minified (1.0 MB instead of
+  // 2.1 MB: every language's package carries it, and Lambda parses it at each cold start), with
+  // function names kept: for stack traces, and because the bundled libraries read constructor.name
+  // (Redis errors' names, the AWS SDK's NoOpLogger check). keepNames redefines a class's name in a
+  // static block, which kept V8 from ever optimizing ioredis's defineCommand class: the handler sends
+  // EVALSHA itself (docs/processor.md, "Benchmark").
   const bundle = project.bundler.addBundle(PROCESSOR_ENTRY, {
     platform: 'node',
     target: 'node20',
