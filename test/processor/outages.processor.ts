@@ -5,6 +5,19 @@
  * the construct's synthesized template, against real PostgreSQL 17 and Redis, one of which is really
  * stopped for 5 minutes in the middle of a stream of four shards.
  *
+ * The model's rules, in short (support/processor-harness/event-source-mapping.ts has them with their
+ * sources):
+ * - documented by AWS (Lambda Developer Guide: "Using Lambda with Kinesis Data Streams", "Configuring
+ *   partial batch response with Kinesis Data Streams and Lambda", "Retain discarded batch records for a
+ *   Kinesis Data Streams event source in Lambda"; CreateEventSourceMapping for the defaults): a poll a
+ *   second per shard, one batch per shard at a time; checkpoint at the batch's end on success, at the
+ *   lowest reported failure on a partial one; on a function error retry until success, the maximum
+ *   record age or the retry limit (-1: none), bisecting without counting the split as a retry; a
+ *   discarded batch's shard and sequence range to the on-failure destination;
+ * - assumed: the delay between retries (1 s doubling to 60 s), that the age is checked before each
+ *   invocation, that the halves of a split are processed in order, that a partial failure counts as a
+ *   retry.
+ *
  * The model runs on a simulated clock: each shard's clock advances by the real time of its
  * invocations plus the modelled delays (a poll a second, retries 1 s to 60 s apart), so 5 simulated
  * minutes of outage take seconds. The store is stopped and started between invocations, when every
