@@ -17,6 +17,8 @@ const PINNED = [
   'CKV_AWS_116 @ Pipeline/Network/DefaultSecurityGroup/Function',
   'CKV_AWS_117 @ Pipeline/Network/DefaultSecurityGroup/Function',
   'CKV_AWS_115 @ Pipeline/Processor/Function/Resource',
+  'CKV_AWS_115 @ Pipeline/Processor/Redrive/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Processor/Redrive/Function/Resource',
   // Integration-test scaffolding (test/integ-helpers/).
   'CKV_AWS_115 @ Consumer/Function/Resource',
   'CKV_AWS_116 @ Consumer/Function/Resource',
