@@ -62,9 +62,9 @@ describe('what holds data or evidence is kept on update and delete, and nothing 
       expect(found.length).toBeGreaterThan(0);
       for (const p of found) expect(p).toEqual(KEPT);
     }
-    // Flow logs, the default-SG function, two database and two cache log groups, the processor's, and the
-    // data-subject rights' request function, worker and workflow.
-    expect(policies('AWS::Logs::LogGroup')).toHaveLength(10);
+    // Flow logs, the default-SG function, two database and two cache log groups, the processor's and its
+    // redrive's, and the data-subject rights' request function, worker and workflow.
+    expect(policies('AWS::Logs::LogGroup')).toHaveLength(11);
     expect(policies('AWS::SecretsManager::Secret')).toHaveLength(2);
   });
 

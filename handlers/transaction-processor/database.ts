@@ -4,6 +4,7 @@ import type { DatabaseConfig } from './config';
 import { log } from './log';
 import { databaseLogin, forget } from './secrets';
 import type { IncomingTransaction } from './transaction';
+import { StoreUnavailable } from './wait';
 
 /** A transaction as PostgreSQL holds it: the first copy stored wins over any later one with the same id. */
 export interface StoredTransaction {
@@ -16,11 +17,31 @@ export interface StoredTransaction {
   readonly timestamp: string;
   /** Milliseconds since the epoch (the cache's ordering). */
   readonly eventMs: number;
+  /** When PostgreSQL stored it (`stored_at`), ms since the epoch, by PostgreSQL's clock. */
+  readonly storedMs: number;
+  /** How long before the statement that returned it PostgreSQL stored it, ms (0 for a row inserted by it). */
+  readonly storedAgeMs: number;
 }
 
 const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "timestamp",
-  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS event_ms`;
+  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS event_ms,
+  floor(extract(epoch FROM stored_at) * 1000)::float8 AS stored_ms,
+  floor(extract(epoch FROM now() - stored_at) * 1000)::float8 AS stored_age_ms`;
+
+/**
+ * The two statements of a batch, for the escaped table name (the benchmark's floor runs the same): the
+ * insert of every transaction, returning those it inserted, and the read-back of the others.
+ */
+export function storeStatements(table: string): { insert: string; readBack: string } {
+  return {
+    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+            ON CONFLICT (transaction_id) DO NOTHING
+            RETURNING ${RETURNED}`,
+    readBack: `SELECT ${RETURNED} FROM ${table} WHERE transaction_id = ANY($1::text[])`,
+  };
+}
 
 /**
  * The transactions table in PostgreSQL, over TLS with certificate verification (Node's trust store plus
@@ -33,11 +54,15 @@ export class TransactionTable {
   private schemaReady = false;
   private readonly table: string;
   private readonly indexName: string;
+  private readonly storedIndexName: string;
+  private readonly statements: { insert: string; readBack: string };
   private readonly signer?: Signer;
 
   constructor(private readonly config: DatabaseConfig) {
     this.table = config.table.split('.').map(escapeIdentifier).join('.');
+    this.statements = storeStatements(this.table);
     this.indexName = escapeIdentifier(`${config.table.split('.').pop()}_customer_occurred_idx`.slice(0, 63));
+    this.storedIndexName = escapeIdentifier(`${config.table.split('.').pop()}_stored_idx`.slice(0, 63));
     if (config.credentials.kind === 'iam') {
       this.signer = new Signer({
         hostname: config.host,
@@ -79,6 +104,21 @@ export class TransactionTable {
     }
   }
 
+  /**
+   * The transactions stored at or after `fromMs` (PostgreSQL's clock), in the order they were stored,
+   * `limit` at a time after `after` (the last one of the previous page): what the cache re-applies
+   * after a failover (convergence.ts). Through `stored_at`'s index.
+   */
+  async storedSince(fromMs: number, after: { storedMs: number; transactionId: string } | undefined, limit: number): Promise<StoredTransaction[]> {
+    const pool = await this.connection().catch(e => { throw this.explain(e); });
+    const result = await pool.query(`SELECT ${RETURNED} FROM ${this.table}
+        WHERE stored_at >= to_timestamp($1::float8 / 1000)
+          AND (stored_at, transaction_id) > (to_timestamp($2::float8 / 1000), $3::text)
+        ORDER BY stored_at, transaction_id LIMIT $4`,
+    [fromMs, after?.storedMs ?? fromMs - 1, after?.transactionId ?? '', limit]).catch(e => { throw this.explain(e); });
+    return (result.rows as Row[]).map(toStored);
+  }
+
   /** Closes the connection (tests and benchmarks; Lambda simply freezes the environment). */
   async close(): Promise<void> {
     const pool = this.pool;
@@ -104,10 +144,7 @@ export class TransactionTable {
         // Named: parsed and planned once per connection. It touches the table only through the
         // primary key (the insert's arbiter index), so its generic plan does not grow with the table.
         name: 'lgpd-store-transactions',
-        text: `INSERT INTO ${this.table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-            ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING ${RETURNED}`,
+        text: this.statements.insert,
         values: [
           ids,
           transactions.map(t => t.customerId),
@@ -125,17 +162,10 @@ export class TransactionTable {
       const inserted = new Set(rows.map(r => r.transaction_id));
       const missing = ids.filter(id => !inserted.has(id));
       if (missing.length > 0) {
-        const earlier = await client.query(`SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`, [missing]);
+        const earlier = await client.query(this.statements.readBack, [missing]);
         rows.push(...(earlier.rows as Row[]));
       }
-      return rows.map(r => ({
-        transactionId: r.transaction_id,
-        customerId: r.customer_id,
-        amount: r.amount,
-        currency: r.currency,
-        timestamp: r.timestamp,
-        eventMs: r.event_ms,
-      }));
+      return rows.map(toStored);
     } catch (e) {
       if (classify(e) === 'connection') broken ??= e as Error;
       throw e;
@@ -161,6 +191,7 @@ export class TransactionTable {
         stored_at       timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX IF NOT EXISTS ${this.indexName} ON ${this.table} (customer_id, occurred_at);
+      CREATE INDEX IF NOT EXISTS ${this.storedIndexName} ON ${this.table} (stored_at);
       COMMIT;`).catch(async e => {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
@@ -212,7 +243,9 @@ export class TransactionTable {
     const hint = TLS_CODES.has(code ?? '')
       ? ' (the server certificate is not trusted: trust comes from Node\'s CAs and NODE_EXTRA_CA_CERTS)'
       : classify(e) === 'auth' ? ' (refused again after re-reading the credentials)' : '';
-    return new Error(`PostgreSQL ${host}:${port}/${database}: ${message}${code ? ` [${code}]` : ''}${hint}`, { cause: e });
+    const text = `PostgreSQL ${host}:${port}/${database}: ${message}${code ? ` [${code}]` : ''}${hint}`;
+    // A store that is away (restarting, failing over, unreachable) is worth waiting for; a refusal is not.
+    return classify(e) === 'connection' ? new StoreUnavailable(text, { cause: e }) : new Error(text, { cause: e });
   }
 }
 
@@ -223,6 +256,21 @@ interface Row {
   currency: string;
   timestamp: string;
   event_ms: number;
+  stored_ms: number;
+  stored_age_ms: number;
+}
+
+function toStored(r: Row): StoredTransaction {
+  return {
+    transactionId: r.transaction_id,
+    customerId: r.customer_id,
+    amount: r.amount,
+    currency: r.currency,
+    timestamp: r.timestamp,
+    eventMs: r.event_ms,
+    storedMs: r.stored_ms,
+    storedAgeMs: r.stored_age_ms,
+  };
 }
 
 const TLS_CODES = new Set([

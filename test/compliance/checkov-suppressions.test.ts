@@ -17,6 +17,8 @@ const PINNED = [
   'CKV_AWS_116 @ Pipeline/Network/DefaultSecurityGroup/Function',
   'CKV_AWS_117 @ Pipeline/Network/DefaultSecurityGroup/Function',
   'CKV_AWS_115 @ Pipeline/Processor/Function/Resource',
+  'CKV_AWS_115 @ Pipeline/Processor/Redrive/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Processor/Redrive/Function/Resource',
   // Data-subject rights (src/rights/): its two functions, and the export bucket.
   'CKV_AWS_115 @ Pipeline/Rights/Requests/Function/Resource',
   'CKV_AWS_116 @ Pipeline/Rights/Requests/Function/Resource',

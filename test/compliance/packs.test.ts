@@ -31,6 +31,13 @@ const COMMON_ACKNOWLEDGEMENTS = [
   'NIST.800.53.R5-LambdaConcurrency @ Processor/Function/Resource',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Policy',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Processor/Policy',
+  // Its quarantine queue, which is the place of last resort itself (src/processor/transaction-processor.ts).
+  'AwsSolutions-SQS3 @ Processor/Quarantine',
+  // Its redrive function (src/processor/redrive.ts): the same network-interface and secret statements, run by an operator.
+  'AwsSolutions-IAM5[Resource::*] @ Processor/Redrive/Policy',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Redrive/Policy',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Processor/Redrive/Policy',
+  ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ'].map(rule => `${pack}-${rule} @ Processor/Redrive/Function/Resource`)),
   // The subject key (src/subject-key.ts): never rotated, since every stored keyed hash was made with it.
   'AwsSolutions-SMG4 @ SubjectKey/Resource',
   'HIPAA.Security-SecretsManagerRotationEnabled @ SubjectKey/Resource',
