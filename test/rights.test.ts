@@ -126,7 +126,7 @@ describe('DataSubjectRights', () => {
     const worker = readWorkerConfig(local(variables(template, 'lgpd-rights-dev-rights-worker')));
     expect(worker).toMatchObject({ exportExpirationDays: 7, declaration: { recipients: ['Acme Payments'] } });
     expect(worker.residualCopies.map(c => [c.copy, c.retentionSeconds / 86_400])).toEqual([
-      ['stream', 1], ['database-backups', 7], ['cache-snapshots', 15], ['log-groups', 365], ['export-bucket', 7],
+      ['stream', 1], ['database-backups', 7], ['cache-snapshots', 15], ['log-groups', 365], ['quarantine-queue', 14], ['export-bucket', 7],
     ]);
   });
 

@@ -10,6 +10,7 @@ const NOTES: Record<string, string> = {
   'database-backups': 'automated backups taken before the erasure hold the subject\'s rows until they expire; a database restored from one must have the erasures since its time applied again',
   'cache-snapshots': 'snapshots taken before the erasure hold the subject\'s latest transaction, under its keyed hash, until they expire',
   'log-groups': 'the pipeline\'s functions never log a customer id or a record\'s content (counts, sequence numbers, request ids and keyed hashes only)',
+  'quarantine-queue': 'records refused as invalid transactions before the erasure keep their payload until the queue\'s retention ends; a redrive of one after the erasure is dropped (the subject is fenced)',
   'export-bucket': 'the erasure deleted the subject\'s earlier exports; the bucket\'s lifecycle deletes any export after this time',
 };
 

@@ -1,8 +1,11 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ILgpdDataPipeline } from '../add-on';
 import { ResidualCopySetting } from '../private/rights-contract';
+import { TransactionProcessor } from '../processor/transaction-processor';
 
 /** CloudFormation's default backup retention of a DB instance, and ElastiCache's of snapshots. */
 const RDS_DEFAULT_BACKUP_DAYS = 1;
@@ -26,6 +29,13 @@ export function residualCopies(pipeline: ILgpdDataPipeline, exportExpiration: Du
   };
   const instance = pipeline.database.node.defaultChild as rds.CfnDBInstance;
   const day = 86_400;
+  // The quarantine queues of the processors that read this stream: records that are not valid
+  // transactions, kept with their payload (which may name the subject).
+  const stream = JSON.stringify(stack.resolve(pipeline.stream.streamArn));
+  const quarantines = stack.node.findAll()
+    .filter((c): c is TransactionProcessor => c instanceof TransactionProcessor)
+    .filter(p => JSON.stringify(stack.resolve((p.eventSourceMapping.node.defaultChild as lambda.CfnEventSourceMapping).eventSourceArn)) === stream)
+    .map(p => p.quarantineQueue.node.defaultChild as sqs.CfnQueue);
   return [
     {
       copy: 'stream',
@@ -47,6 +57,12 @@ export function residualCopies(pipeline: ILgpdDataPipeline, exportExpiration: Du
       location: 'the pipeline\'s CloudWatch Logs log groups',
       retentionSeconds: pipeline.conventions.logRetention * day,
     },
+    ...quarantines.map(queue => ({
+      copy: 'quarantine-queue',
+      location: `SQS queue ${literal(queue.queueName ?? queue.ref)}`,
+      // SQS's default retention is 4 days.
+      retentionSeconds: number(queue.messageRetentionPeriod, 4 * day),
+    })),
     {
       copy: 'export-bucket',
       location: 'the access-export bucket',

@@ -59,12 +59,15 @@ export class FunctionProcess {
     });
   }
 
-  /** Invokes the handler with `event`. */
-  invoke<T = unknown>(event: unknown): Promise<Invocation<T>> {
+  /**
+   * Invokes the bundle's `entry` (`handler`) with `event`; its context counts down `timeoutMs`, as
+   * Lambda's counts down the function's timeout.
+   */
+  invoke<T = unknown>(event: unknown, entry = 'handler', timeoutMs = 300_000): Promise<Invocation<T>> {
     const id = this.nextId++;
     return new Promise(resolve => {
       this.pending.set(id, m => resolve(m.error ? { ok: false, error: m.error.message } : { ok: true, result: m.result as T }));
-      this.child.send({ id, event });
+      this.child.send({ id, event, entry, timeoutMs });
     });
   }
 

@@ -166,17 +166,21 @@ describe('erasure', () => {
     const b = stores.hash('cust-b');
     expect(await cacheKeys()).toEqual([`customer:{${b}}`, `customer:{${b}}:transactions`, `erased:{${a}}`].sort());
     const ttl = await stores.stores.redis.admin(r => r.ttl(`erased:{${a}}`));
-    // The stream's retention (24 h) + the processor's maximum record age (1 h) + its timeout (1 min), from the template.
-    expect(ttl).toBeGreaterThan(86_400 + 3_600 + 60 - 30);
-    expect(ttl).toBeLessThanOrEqual(86_400 + 3_600 + 60 + 1);
+    // The TTL the construct computed from the template (the stream's retention + the processor's maximum
+    // record age and timeout: test/rights.test.ts), as the worker set it.
+    const configured = Number(rig.deployment.variables['lgpd-rights-dev-rights-worker'].RIGHTS_TOMBSTONE_TTL_SECONDS);
+    expect(configured).toBeGreaterThan(86_400);
+    expect(ttl).toBeGreaterThan(configured - 30);
+    expect(ttl).toBeLessThanOrEqual(configured);
     expect(await stores.exportKeys()).toEqual([]);
 
     const status = await rig.requests.invokeOk({ type: 'STATUS', requestId: answer.requestId });
     expect(status).toMatchObject({ status: 'COMPLETED', answer: { mode: 'DELETE', alreadyErased: false, deleted: { transactions: 5, cacheKeys: 2, exports: 1 }, swept: { transactions: 0, cacheKeys: 0 } } });
     const copies = status.answer.residualCopies as Array<{ copy: string; location: string; removedBy: string }>;
-    expect(copies.map(c => c.copy)).toEqual(['stream', 'database-backups', 'cache-snapshots', 'log-groups', 'export-bucket']);
+    expect(copies.map(c => c.copy)).toEqual(['stream', 'database-backups', 'cache-snapshots', 'log-groups', 'quarantine-queue', 'export-bucket']);
     const after = (copy: string) => (Date.parse(copies.find(c => c.copy === copy)!.removedBy) - Date.parse(status.answer.verifiedAt)) / 86_400_000;
-    expect([after('stream'), after('database-backups'), after('cache-snapshots'), after('log-groups'), after('export-bucket')]).toEqual([1, 7, 15, 365, 7]);
+    expect(['stream', 'database-backups', 'cache-snapshots', 'log-groups', 'quarantine-queue', 'export-bucket'].map(after)).toEqual([1, 7, 15, 365, 14, 7]);
+    expect(copies.find(c => c.copy === 'quarantine-queue')!.location).toBe('SQS queue lgpd-processor-dev-processor-quarantine');
     expect(copies[0].location).toBe('Kinesis stream lgpd-transactions-dev');
     expect((await auditEvents(answer.requestId)).map(e => e.event)).toEqual(['received', 'fenced', 'erased', 'completed']);
   });
