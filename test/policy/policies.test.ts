@@ -288,7 +288,7 @@ describe('FastShop\'s redrive function (its own managed policy: the queues, the 
   });
 
   test('reads the store credentials as the processor does', async () => {
-    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret'));
+    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => /cache-auth-token$/.test(r.Properties.Name)));
     expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('Allowed');
   });
 });
