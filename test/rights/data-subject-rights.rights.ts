@@ -197,14 +197,16 @@ describe('erasure', () => {
     expect(keys.filter(k => k.includes(stores.hash('12')))).toEqual([`erased:{${stores.hash('12')}}`]);
   });
 
-  test('a direct INSERT of an erased subject\'s row is dropped, and a row without the keyed hash is refused', async () => {
+  test('a direct INSERT of an erased subject\'s row is dropped, and a row without a keyed hash, or with a malformed one, is refused', async () => {
     await storeTransactions('cust-gone', 1);
     await rig.submit({ type: 'ERASE', customerId: 'cust-gone' });
     const inserted = await stores.asOwner(c => c.query(`INSERT INTO transactions (transaction_id, customer_id, customer_hash, amount, currency, occurred_at, shard_id, sequence_number)
       VALUES ('late-1', 'cust-gone', $1, 9.99, 'BRL', now(), 'shardId-000000000000', '1') RETURNING transaction_id`, [stores.hash('cust-gone')]));
     expect(inserted.rowCount).toBe(0);
     await expect(stores.asOwner(c => c.query(`INSERT INTO transactions (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-      VALUES ('late-2', 'cust-gone', 9.99, 'BRL', now(), 'shardId-000000000000', '2')`))).rejects.toMatchObject({ code: '23514', message: expect.stringMatching(/customer_hash must be the subject's keyed hash/) });
+      VALUES ('late-2', 'cust-gone', 9.99, 'BRL', now(), 'shardId-000000000000', '2')`))).rejects.toMatchObject({ code: '23502', message: expect.stringMatching(/customer_hash must be the subject's keyed hash/) });
+    await expect(stores.asOwner(c => c.query(`INSERT INTO transactions (transaction_id, customer_id, customer_hash, amount, currency, occurred_at, shard_id, sequence_number)
+      VALUES ('late-3', 'cust-gone', 'cust-gone', 9.99, 'BRL', now(), 'shardId-000000000000', '3')`))).rejects.toMatchObject({ code: '23514' });
     expect(await count('transactions', 'customer_id = $1', ['cust-gone'])).toBe(0);
   });
 
