@@ -151,8 +151,8 @@ func TestTheReferenceProcessorShipsItsBundledAsset(t *testing.T) {
 }
 
 func TestTheContainerEndpointsAndAnIamProcessorOfYourOwn(t *testing.T) {
-	// Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, and Step Functions for data-subject rights.
-	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(8))
+	// Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, SQS for the processor's quarantine, Step Functions for data-subject rights.
+	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(9))
 	byo.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
 		"FunctionName": "lgpd-processor-byo-audit",
 		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "auditor"})},

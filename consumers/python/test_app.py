@@ -110,8 +110,8 @@ def test_the_reference_processor_ships_its_bundled_asset(template):
 
 
 def test_the_container_endpoints_and_an_iam_processor_of_your_own(template, byo):
-    # Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, and Step Functions for data-subject rights.
-    template.resource_count_is("AWS::EC2::VPCEndpoint", 8)
+    # Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, SQS for the processor's quarantine, Step Functions for data-subject rights.
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 9)
     byo.has_resource_properties(
         "AWS::Lambda::Function",
         {"FunctionName": "lgpd-processor-byo-audit", "Environment": {"Variables": Match.object_like({"DB_IAM_USER": "auditor"})}},

@@ -129,8 +129,8 @@ class ConsumerAppTest {
 
     @Test
     void theContainerEndpointsAndAnIamProcessorOfYourOwn() {
-        // Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, and Step Functions for data-subject rights.
-        template.resourceCountIs("AWS::EC2::VPCEndpoint", 8);
+        // Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, SQS for the processor's quarantine, Step Functions for data-subject rights.
+        template.resourceCountIs("AWS::EC2::VPCEndpoint", 9);
         byo.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "lgpd-processor-byo-audit",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "auditor")))));
