@@ -6,10 +6,23 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 /** The bundle the build makes (projenrc/processor.ts) and Lambda runs: `index.handler` in this folder. */
 export const BUNDLE = join(__dirname, '..', '..', '..', 'assets', 'handlers', 'transaction-processor', 'index.js');
 
+/** The bundle of the schema functions: `index.handler` (the migrations) and `index.onEvent` (the custom resource). */
+export const SCHEMA_BUNDLE = join(__dirname, '..', '..', '..', 'assets', 'handlers', 'schema-migrations', 'index.js');
+
 /** What one invocation returned, or the error the handler threw (Lambda then retries the whole batch). */
-export type Outcome =
-  | { readonly ok: true; readonly response: KinesisStreamBatchResponse; readonly ms: number }
+export type Outcome<R = KinesisStreamBatchResponse> =
+  | { readonly ok: true; readonly response: R; readonly ms: number }
   | { readonly ok: false; readonly error: string; readonly ms: number };
+
+/** Which bundle and handler an environment runs, and the function's timeout (its context's remaining time). */
+export interface FunctionOptions {
+  /** @default BUNDLE, the processor */
+  readonly bundle?: string;
+  /** @default 'handler' */
+  readonly handler?: string;
+  /** @default 60 s */
+  readonly timeoutMs?: number;
+}
 
 /**
  * One Lambda execution environment: a Node process that loads the bundled handler once and runs
@@ -18,11 +31,12 @@ export type Outcome =
  * handler's JSON log lines) is kept.
  */
 export class LambdaEnvironment {
-  static async start(env: Record<string, string>): Promise<LambdaEnvironment> {
-    if (!existsSync(BUNDLE)) {
-      throw new Error(`${BUNDLE} is missing: run \`npx projen bundle\``);
+  static async start(env: Record<string, string>, fn: FunctionOptions = {}): Promise<LambdaEnvironment> {
+    const bundle = fn.bundle ?? BUNDLE;
+    if (!existsSync(bundle)) {
+      throw new Error(`${bundle} is missing: run \`npx projen bundle\``);
     }
-    const child = fork(join(__dirname, 'runtime.cjs'), [BUNDLE], {
+    const child = fork(join(__dirname, 'runtime.cjs'), [bundle, fn.handler ?? 'handler', String(fn.timeoutMs ?? 60_000)], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: [],
@@ -70,12 +84,12 @@ export class LambdaEnvironment {
    * process is stopped (SIGSTOP), as Lambda freezes an environment: no timer, reconnection or
    * keep-alive of the handler's runs until the next invocation thaws it.
    */
-  invoke(event: KinesisStreamEvent): Promise<Outcome> {
+  invoke<E extends object = KinesisStreamEvent, R = KinesisStreamBatchResponse>(event: E): Promise<Outcome<R>> {
     const id = this.nextId++;
     return new Promise(resolve => {
       this.pending.set(id, m => {
         this.signal('SIGSTOP');
-        resolve(m.error ? { ok: false, error: m.error.message, ms: m.ms } : { ok: true, response: m.result!, ms: m.ms });
+        resolve(m.error ? { ok: false, error: m.error.message, ms: m.ms } : { ok: true, response: m.result as R, ms: m.ms });
       });
       this.signal('SIGCONT');
       this.child.send({ id, event });
@@ -117,6 +131,6 @@ export class LambdaEnvironment {
 interface InvocationMessage {
   readonly id: number;
   readonly ms: number;
-  readonly result?: KinesisStreamBatchResponse;
+  readonly result?: unknown;
   readonly error?: { readonly message: string };
 }
