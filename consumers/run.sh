@@ -169,7 +169,7 @@ consumer_python() { # end
   local dir pins pyversion
   dir=$(fresh "$1" python)
   pyversion=$(python_version)
-  cp consumers/python/app.py consumers/python/test_app.py consumers/python/requirements.txt "${dir}/"
+  cp consumers/python/app.py consumers/python/test_app.py consumers/python/test_add_on.py consumers/python/requirements.txt "${dir}/"
   if [ "$1" = low ]; then pins=("constructs==${low_constructs}" "cdk-nag==${low_nag}"); else pins=("cdk-nag>=3,<4"); fi
   (
     cd "${dir}" || exit 1

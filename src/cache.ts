@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowledge';
 import { ReadableSecret } from './private/grants';
-import { DEFAULT_CACHE_PORT, MAX_CACHE_NODES } from './private/limits';
+import { DEFAULT_CACHE_NODES_PER_GROUP, DEFAULT_CACHE_PORT, MAX_CACHE_NODES } from './private/limits';
 import { encryptedLogGroup } from './private/log-group';
 import { PipelineNames } from './private/names';
 import { RemovalRules } from './private/removal';
@@ -125,7 +125,7 @@ export class CacheEngineVersion {
   }
 }
 
-/** Properties of {@link PipelineCache}. */
+/** Properties of {@link PipelineCache}: the pipeline's `cache*` props, and what the pipeline decided. */
 export interface PipelineCacheProps {
   /** The VPC. */
   readonly vpc: ec2.IVpc;
@@ -136,15 +136,15 @@ export interface PipelineCacheProps {
   /** The pipeline's physical names. */
   readonly names: PipelineNames;
   /** The node type; `cache.t4g.small` when undefined. */
-  readonly nodeType?: CacheNodeType;
+  readonly cacheNodeType?: CacheNodeType;
   /** Engine and version; Redis 7.1 when undefined. */
-  readonly engineVersion?: CacheEngineVersion;
+  readonly cacheEngineVersion?: CacheEngineVersion;
   /** Nodes per node group (one primary plus replicas), 2 to 6; 2 when undefined. */
-  readonly nodesPerGroup?: number;
+  readonly cacheNodesPerGroup?: number;
   /** Node groups (shards); setting it turns cluster mode on. */
-  readonly nodeGroups?: number;
+  readonly cacheNodeGroups?: number;
   /** The port; DEFAULT_CACHE_PORT when undefined. */
-  readonly port?: number;
+  readonly cachePort?: number;
   /** Days of automatic snapshots kept; 15 when undefined. */
   readonly snapshotRetentionDays?: number;
   /** How long cache logs are kept; the pipeline default when undefined. */
@@ -195,24 +195,29 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
   public readonly readerEndpointAddress?: string;
   /** The log groups that receive the slow log and the engine log. */
   public readonly logGroups: logs.LogGroup[];
+  /** Nodes per node group (a primary and its replicas). */
+  public readonly nodesPerGroup: number;
+  /** Node groups (shards) with cluster mode on; undefined with it off. */
+  public readonly nodeGroups?: number;
 
   constructor(scope: Construct, id: string, props: PipelineCacheProps) {
     super(scope, id);
     const names = props.names;
-    const nodesPerGroup = props.nodesPerGroup ?? 2;
-    checkInt('cacheNodesPerGroup', props.nodesPerGroup, 2, 6,
+    const nodesPerGroup = this.nodesPerGroup = props.cacheNodesPerGroup ?? DEFAULT_CACHE_NODES_PER_GROUP;
+    this.nodeGroups = props.cacheNodeGroups;
+    checkInt('cacheNodesPerGroup', props.cacheNodesPerGroup, 2, 6,
       'automatic failover needs a replica in a second availability zone; at most 5 replicas per node group');
-    checkInt('cacheNodeGroups', props.nodeGroups, 1, MAX_CACHE_NODES / 2, `each node group has at least two nodes, within the default quota of ${MAX_CACHE_NODES} nodes per cluster`);
-    checkInt('cachePort', props.port, 1024, 65535);
+    checkInt('cacheNodeGroups', props.cacheNodeGroups, 1, MAX_CACHE_NODES / 2, `each node group has at least two nodes, within the default quota of ${MAX_CACHE_NODES} nodes per cluster`);
+    checkInt('cachePort', props.cachePort, 1024, 65535);
     checkInt('cacheSnapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
-    if (props.nodeGroups !== undefined && Token.isUnresolved(props.nodesPerGroup)) {
-      fail('cacheNodesPerGroup', props.nodesPerGroup,
+    if (props.cacheNodeGroups !== undefined && Token.isUnresolved(props.cacheNodesPerGroup)) {
+      fail('cacheNodesPerGroup', props.cacheNodesPerGroup,
         'must be a literal integer from 2 to 6 in cluster mode: ReplicasPerNodeGroup is derived from it at synth time');
     }
-    const totalNodes = (props.nodeGroups ?? 1) * nodesPerGroup;
-    if (!Token.isUnresolved(props.nodeGroups ?? 1) && !Token.isUnresolved(nodesPerGroup) && totalNodes > MAX_CACHE_NODES) {
-      fail('cacheNodeGroups', props.nodeGroups, 'must keep cacheNodeGroups x cacheNodesPerGroup '
-        + `(${props.nodeGroups} x ${nodesPerGroup} = ${totalNodes}) at most ${MAX_CACHE_NODES} nodes, the default ElastiCache quota of nodes per cluster`);
+    const totalNodes = (props.cacheNodeGroups ?? 1) * nodesPerGroup;
+    if (!Token.isUnresolved(props.cacheNodeGroups ?? 1) && !Token.isUnresolved(nodesPerGroup) && totalNodes > MAX_CACHE_NODES) {
+      fail('cacheNodeGroups', props.cacheNodeGroups, 'must keep cacheNodeGroups x cacheNodesPerGroup '
+        + `(${props.cacheNodeGroups} x ${nodesPerGroup} = ${totalNodes}) at most ${MAX_CACHE_NODES} nodes, the default ElastiCache quota of nodes per cluster`);
     }
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
@@ -221,9 +226,9 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       fail('vpc', `${azs.size} availability zone(s)`, 'the cache subnets must span at least two availability zones for Multi-AZ failover');
     }
 
-    this.clusterMode = props.nodeGroups !== undefined;
-    const engine = props.engineVersion ?? CacheEngineVersion.REDIS_7_1;
-    const port = props.port ?? DEFAULT_CACHE_PORT;
+    this.clusterMode = props.cacheNodeGroups !== undefined;
+    const engine = props.cacheEngineVersion ?? CacheEngineVersion.REDIS_7_1;
+    const port = props.cachePort ?? DEFAULT_CACHE_PORT;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -263,11 +268,11 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       replicationGroupDescription: `LGPD pipeline cache ${names.replicationGroup}`,
       engine: engine.engine,
       engineVersion: engine.version,
-      cacheNodeType: (props.nodeType ?? CacheNodeType.BURSTABLE4_GRAVITON_SMALL).name,
+      cacheNodeType: (props.cacheNodeType ?? CacheNodeType.BURSTABLE4_GRAVITON_SMALL).name,
       // Cluster mode needs a cluster-enabled parameter group; the default one of the family is.
       cacheParameterGroupName: this.clusterMode ? `default.${engine.parameterGroupFamily}.cluster.on` : undefined,
       ...(this.clusterMode
-        ? { numNodeGroups: props.nodeGroups, replicasPerNodeGroup: nodesPerGroup - 1 }
+        ? { numNodeGroups: props.cacheNodeGroups, replicasPerNodeGroup: nodesPerGroup - 1 }
         : { numCacheClusters: nodesPerGroup }),
       automaticFailoverEnabled: true,
       multiAzEnabled: true,

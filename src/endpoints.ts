@@ -31,8 +31,10 @@ export interface PipelineEndpointsProps {
   readonly vpc: ec2.IVpc;
   /** The subnets the clients live in: the interface endpoints get a network interface in each AZ of them. */
   readonly subnets: ec2.SubnetSelection;
-  /** Which endpoints; not `NONE`. */
-  readonly endpoints: ClientEndpoints;
+  /** Which endpoints; `PIPELINE` with a new VPC and `NONE` with a brought one when undefined. */
+  readonly endpoints?: ClientEndpoints;
+  /** Whether the user brought the VPC. */
+  readonly broughtVpc: boolean;
   /** The pipeline's physical names. */
   readonly names: PipelineNames;
 }
@@ -61,15 +63,27 @@ const INTERFACE_ENDPOINTS: Record<string, Array<[string, ec2.InterfaceVpcEndpoin
  * Internal: `LgpdDataPipeline.allowFrom` wires a client to them.
  */
 export class PipelineEndpoints extends Construct implements ec2.IConnectable {
+  /** The endpoints the pipeline's clients get, or undefined for `ClientEndpoints.NONE`. */
+  public static forClients(scope: Construct, id: string, props: PipelineEndpointsProps): PipelineEndpoints | undefined {
+    const endpoints = props.endpoints ?? (props.broughtVpc ? ClientEndpoints.NONE : ClientEndpoints.PIPELINE);
+    return endpoints === ClientEndpoints.NONE ? undefined : new PipelineEndpoints(scope, id, { ...props, endpoints });
+  }
+
   /** HTTPS from the clients to the interface endpoints; `allowDefaultPortFrom(client)` admits one. */
   public readonly connections: ec2.Connections;
   /** Whether the S3 gateway endpoint exists, whose prefix list a client with restricted egress must reach. */
   public readonly s3Gateway: boolean;
 
-  constructor(scope: Construct, id: string, props: PipelineEndpointsProps) {
+  private readonly props: PipelineEndpointsProps;
+  private readonly securityGroup: ec2.ISecurityGroup;
+  private readonly policy: iam.PolicyStatement;
+  private readonly services = new Set<string>();
+
+  private constructor(scope: Construct, id: string, props: PipelineEndpointsProps) {
     super(scope, id);
+    this.props = props;
     const stack = Stack.of(this);
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const securityGroup = this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       securityGroupName: props.names.endpointSecurityGroup,
       description: `VPC endpoints of the LGPD pipeline (${props.names.suffix}): HTTPS only from allowed clients`,
@@ -90,18 +104,8 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
       },
     });
 
-    for (const [endpointId, service] of INTERFACE_ENDPOINTS[props.endpoints] ?? []) {
-      const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId, {
-        vpc: props.vpc,
-        service,
-        subnets: { ...props.subnets, onePerAz: true },
-        securityGroups: [securityGroup],
-        // Not `open`: that would admit the whole VPC CIDR, the data subnets included, on 443.
-        open: false,
-        privateDnsEnabled: true,
-      });
-      endpoint.addToPolicy(thisAccount);
-    }
+    this.policy = thisAccount;
+    for (const [endpointId, service] of INTERFACE_ENDPOINTS[props.endpoints!] ?? []) this.addInterfaceEndpoint(endpointId, service);
 
     this.s3Gateway = props.endpoints === ClientEndpoints.PIPELINE_AND_CONTAINERS;
     if (this.s3Gateway) {
@@ -119,6 +123,30 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
         conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } },
       }));
     }
+  }
+
+  /**
+   * Adds an interface endpoint for `service` unless there is one already (`ILgpdDataPipeline.addClientEndpoint`),
+   * with the construct id of its short name in PascalCase (`sqs` -> `Sqs`, `ecr.dkr` -> `EcrDkr`).
+   */
+  public add(service: ec2.InterfaceVpcEndpointAwsService): void {
+    const id = service.shortName.split(/[.-]/).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    this.addInterfaceEndpoint(id, service);
+  }
+
+  private addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): void {
+    if (this.services.has(service.name)) return;
+    this.services.add(service.name);
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, id, {
+      vpc: this.props.vpc,
+      service,
+      subnets: { ...this.props.subnets, onePerAz: true },
+      securityGroups: [this.securityGroup],
+      // Not `open`: that would admit the whole VPC CIDR, the data subnets included, on 443.
+      open: false,
+      privateDnsEnabled: true,
+    });
+    endpoint.addToPolicy(this.policy);
   }
 
   /**

@@ -1,197 +1,35 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CacheEngineVersion, CacheNodeType, PipelineCache } from './cache';
-import { DatabaseOptions, PipelineDatabase } from './database';
+import { ILgpdDataPipeline, IPipelineAddOn } from './add-on';
+import { PipelineCache } from './cache';
+import { PipelineConventions } from './conventions';
+import { PipelineDatabase } from './database';
 import { PipelineKey } from './encryption-key';
-import { ClientEndpoints, PipelineEndpoints } from './endpoints';
-import { MonitoringOptions, PipelineAlarm } from './monitoring/alarms';
+import { PipelineEndpoints } from './endpoints';
 import { PipelineMetrics } from './monitoring/metrics';
 import { PipelineMonitoring } from './monitoring/monitoring';
-import { PipelineNetwork } from './network';
+import { PipelineAlarm, PipelineAlarmOptions } from './monitoring/pipeline-alarm';
+import { PipelineNetwork, selectPipelineSubnets } from './network';
+import { LgpdDataPipelineProps } from './pipeline-props';
 import { grantSecretsRead } from './private/grants';
-import { PipelineInternals } from './private/internals';
+import { DEFAULT_LOG_RETENTION } from './private/limits';
 import { PipelineNames, validateSuffix } from './private/names';
 import { RemovalRules } from './private/removal';
-import { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG } from './private/tags';
-import { checkInt, fail } from './private/validation';
-import { TransactionProcessor, TransactionProcessorOptions } from './processor';
+import { checkDataResidency, DEFAULT_ALLOWED_REGIONS } from './private/residency';
+import { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG, tagPipeline } from './private/tags';
+import { fail } from './private/validation';
+import { TransactionProcessorOptions } from './processor/options';
+import { TransactionProcessor } from './processor/transaction-processor';
 import { PipelineStream } from './stream';
-
-/**
- * Properties of {@link LgpdDataPipeline}.
- */
-export interface LgpdDataPipelineProps {
-  /**
-   * Part of every physical name and a tag on every resource: lowercase letters, digits and single
-   * hyphens, at most 29 characters (the ElastiCache replication group id is limited to 40).
-   */
-  readonly environmentSuffix: string;
-
-  /**
-   * Availability zones the VPC spans, 2 to 6. Failover needs two.
-   *
-   * @default 2
-   */
-  readonly azCount?: number;
-
-  /**
-   * Kinesis capacity mode.
-   *
-   * @default kinesis.StreamMode.PROVISIONED
-   */
-  readonly streamMode?: kinesis.StreamMode;
-
-  /**
-   * Kinesis shards, 1 to 200, provisioned mode only.
-   *
-   * @default 1
-   */
-  readonly shardCount?: number;
-
-  /**
-   * How long the stream keeps records, 24 hours to 365 days.
-   *
-   * @default Duration.hours(24)
-   */
-  readonly streamRetention?: Duration;
-
-  /**
-   * The cache node type.
-   *
-   * @default CacheNodeType.BURSTABLE4_GRAVITON_SMALL
-   */
-  readonly cacheNodeType?: CacheNodeType;
-
-  /**
-   * The cache engine and version.
-   *
-   * @default CacheEngineVersion.REDIS_7_1
-   */
-  readonly cacheEngineVersion?: CacheEngineVersion;
-
-  /**
-   * Cache nodes per node group: one primary plus replicas, 2 to 6, spread across the AZs.
-   *
-   * @default 2
-   */
-  readonly cacheNodesPerGroup?: number;
-
-  /**
-   * Cache node groups (shards). Setting it turns cluster mode on, for users who outgrow one primary;
-   * the endpoint is then the configuration endpoint.
-   *
-   * @default - cluster mode off: one primary with replicas
-   */
-  readonly cacheNodeGroups?: number;
-
-  /**
-   * The cache port. Not the engine default, which scanners probe first.
-   *
-   * @default 6380
-   */
-  readonly cachePort?: number;
-
-  /**
-   * PostgreSQL options.
-   *
-   * @default - t4g.medium, PostgreSQL 17 (the minor RDS offers at creation, upgraded automatically), 20 GiB autoscaling to 100 GiB, Multi-AZ, 7 days of backups
-   */
-  readonly database?: DatabaseOptions;
-
-  /**
-   * What happens to stored data when the pipeline leaves the stack. `RemovalPolicy.DESTROY` makes
-   * the whole pipeline destroyable: nothing retained, no deletion protection (test environments).
-   *
-   * `RETAIN` (or `RETAIN_ON_UPDATE_OR_DELETE`) keeps the database and the cache whole instead of as a
-   * snapshot. Kept resources are never kept when the create that made them rolls back.
-   *
-   * @default - data is kept: the stream, key, secrets and log groups are retained on update and delete,
-   * the database and the cache leave a final snapshot, and the database has deletion protection
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Bring your own VPC. It must have private subnets in at least two AZs.
-   *
-   * @default - a new VPC across `azCount` AZs with public and isolated subnets
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of `vpc` the data tier lives in. Public subnets are refused.
-   *
-   * @default - the pipeline's data subnets; with a brought `vpc`, its isolated subnets, or its
-   * private subnets if it has no isolated ones
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The subnets of `vpc` the pipeline's clients (producers, processors) run in, and its VPC endpoints
-   * with them. Public subnets are refused. Exposed as `clientSubnets`.
-   *
-   * @default - the pipeline's application subnets; with a brought `vpc`, its private subnets with
-   * egress, or the data subnets if it has none
-   */
-  readonly clientSubnets?: ec2.SubnetSelection;
-
-  /**
-   * VPC endpoints in the client subnets, so that clients reach Kinesis and Secrets Manager (and, with
-   * `PIPELINE_AND_CONTAINERS`, ECR, CloudWatch Logs, STS and S3) with no internet path. `allowFrom`
-   * opens them to a client. Two VPC endpoints of one service with private DNS cannot share a VPC, so
-   * with a brought VPC that already has them, leave this `NONE`.
-   *
-   * @default - ClientEndpoints.PIPELINE with a new VPC, ClientEndpoints.NONE with a brought `vpc`
-   */
-  readonly clientEndpoints?: ClientEndpoints;
-
-  /**
-   * Bring your own customer-managed KMS key. Its key policy must let CloudWatch Logs use it.
-   *
-   * @default - a new key with rotation and an alias carrying the suffix
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Regions where personal data may live (LGPD Art. 33, international transfer). A stack in
-   * another concrete region fails at synth; an env-agnostic stack gets a warning.
-   *
-   * @default ['sa-east-1']
-   */
-  readonly allowedRegions?: string[];
-
-  /**
-   * Value of the data-classification tag on each store that holds personal data.
-   *
-   * @default 'personal-data'
-   */
-  readonly dataClassification?: string;
-
-  /**
-   * How long the pipeline's log groups keep logs.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Alarms, their SNS topic and an optional dashboard. Every alarm has a documented default threshold
-   * and can be switched off; see `MonitoringOptions`.
-   *
-   * @default - every alarm with its default threshold, a new SNS topic encrypted with the pipeline
-   * key, no dashboard
-   */
-  readonly monitoring?: MonitoringOptions;
-}
 
 /**
  * A secure, LGPD-compliant real-time transaction pipeline: a multi-AZ VPC, a customer-managed KMS
@@ -211,30 +49,21 @@ export interface LgpdDataPipelineProps {
  *   removalPolicy: RemovalPolicy.DESTROY,
  * });
  */
-export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
+export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   /** The tag that carries the environment suffix on every resource: `lgpd:environment-suffix`. */
   public static readonly ENVIRONMENT_SUFFIX_TAG: string = ENVIRONMENT_SUFFIX_TAG;
-  /**
-   * The tag that marks each store holding personal data, for the LGPD record of processing (Art. 37):
-   * `lgpd:data-classification`.
-   */
+  /** The tag on each store of personal data, for the record of processing (Art. 37): `lgpd:data-classification`. */
   public static readonly DATA_CLASSIFICATION_TAG: string = DATA_CLASSIFICATION_TAG;
   /** The data subnets of a VPC the pipeline creates (isolated: no route out), where the stores live. */
   public static readonly DATA_SUBNETS: ec2.SubnetSelection = PipelineNetwork.DATA_SUBNETS;
-  /**
-   * The application subnets of a VPC the pipeline creates (isolated: no route out), where clients run
-   * and reach AWS through the VPC endpoints. `clientSubnets` is the selection of a given pipeline.
-   */
+  /** The application subnets of a VPC the pipeline creates (isolated), where clients run and reach AWS through endpoints. */
   public static readonly APPLICATION_SUBNETS: ec2.SubnetSelection = PipelineNetwork.APPLICATION_SUBNETS;
 
   /** The environment suffix every physical name carries. */
   public readonly environmentSuffix: string;
   /** The VPC the data tier lives in: the pipeline's own, or the one you brought. */
   public readonly vpc: ec2.IVpc;
-  /**
-   * Where the pipeline's clients run: a Lambda function's or ECS service's `vpcSubnets`. With the
-   * pipeline's own VPC, its application subnets, which reach AWS only through the VPC endpoints.
-   */
+  /** Where clients run (a function's or service's `vpcSubnets`): in a new VPC, the application subnets. */
   public readonly clientSubnets: ec2.SubnetSelection;
   /** The customer-managed key that encrypts every store: the pipeline's own, or the one you brought. */
   public readonly encryptionKey: kms.IKey;
@@ -251,9 +80,8 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   /** The cache AUTH token secret (the token is the whole secret string). */
   public readonly cacheAuthSecret: secretsmanager.ISecret;
   /**
-   * The cache endpoint clients connect to: the primary endpoint with cluster mode off, the
-   * configuration endpoint with it on. Which attribute that is depends on the mode, and this is decided
-   * here once (a replication group has no single "endpoint" attribute).
+   * The cache endpoint clients connect to: the primary endpoint with cluster mode off, the configuration
+   * endpoint with it on (decided once here: a replication group has no single "endpoint" attribute).
    */
   public readonly cacheEndpointAddress: string;
   /** The port of `cacheEndpointAddress`. */
@@ -283,17 +111,22 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
    */
   public readonly dashboard?: cloudwatch.Dashboard;
 
+  /** How long the stream keeps records. */
+  public readonly streamRetention: Duration;
+  /** The database port. */
+  public readonly databasePort: number;
+  /** The database the pipeline's tables live in. */
+  public readonly databaseName: string;
+  /** Whether the cache runs with cluster mode on (`cacheNodeGroups` set): clients then need a cluster client. */
+  public readonly cacheClusterMode: boolean;
+  /** The pipeline's conventions for an add-on's own resources: names, removal, log groups, acknowledgements. */
+  public readonly conventions: PipelineConventions;
+
   private readonly streamPart: PipelineStream;
   private readonly databasePart: PipelineDatabase;
   private readonly cachePart: PipelineCache;
   private readonly monitoring: PipelineMonitoring;
   private readonly endpoints?: PipelineEndpoints;
-  /**
-   * What this library's own constructs that join the pipeline need and users do not.
-   *
-   * @internal
-   */
-  public readonly _internals: PipelineInternals;
 
   /**
    * @param scope the stack, or a construct in it, that holds the pipeline
@@ -303,8 +136,7 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: LgpdDataPipelineProps) {
     super(scope, id);
     validateSuffix(props.environmentSuffix);
-    checkInt('azCount', props.azCount, 2, 6, 'automatic failover needs two availability zones');
-    checkDataResidency(this, props.allowedRegions ?? ['sa-east-1']);
+    checkDataResidency(this, props.allowedRegions ?? DEFAULT_ALLOWED_REGIONS);
     if (props.vpc && props.azCount !== undefined) {
       fail('azCount', props.azCount, 'must be left unset when you bring your own vpc (the VPC decides its AZs)');
     }
@@ -313,32 +145,26 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.environmentSuffix = props.environmentSuffix;
 
     this.encryptionKey = props.encryptionKey ?? new PipelineKey(this, 'Key', { alias: names.keyAlias, removal }).key;
+    this.conventions = PipelineConventions._of(names, removal.keep, props.logRetention ?? DEFAULT_LOG_RETENTION, this.encryptionKey);
 
     this.vpc = props.vpc ?? new PipelineNetwork(this, 'Network', {
       names,
-      azCount: props.azCount ?? 2,
+      azCount: props.azCount,
       encryptionKey: this.encryptionKey,
-      logRetention: props.logRetention,
+      logRetention: this.conventions.logRetention,
       removal,
     }).vpc;
-    const subnets = subnetSelections(this.vpc, props);
+    const subnets = selectPipelineSubnets(this.vpc, props.vpc !== undefined, props.vpcSubnets, props.clientSubnets);
     const dataSubnets = subnets.data;
     this.clientSubnets = subnets.clients;
 
-    const endpoints = props.clientEndpoints ?? (props.vpc ? ClientEndpoints.NONE : ClientEndpoints.PIPELINE);
-    if (endpoints !== ClientEndpoints.NONE) {
-      this.endpoints = new PipelineEndpoints(this, 'Endpoints', { vpc: this.vpc, subnets: this.clientSubnets, endpoints, names });
-    }
-
-    this.streamPart = new PipelineStream(this, 'Stream', {
-      streamName: names.stream,
-      encryptionKey: this.encryptionKey,
-      streamMode: props.streamMode,
-      shardCount: props.shardCount,
-      retentionPeriod: props.streamRetention,
-      removal,
+    this.endpoints = PipelineEndpoints.forClients(this, 'Endpoints', {
+      vpc: this.vpc, subnets: this.clientSubnets, endpoints: props.clientEndpoints, broughtVpc: props.vpc !== undefined, names,
     });
+
+    this.streamPart = new PipelineStream(this, 'Stream', { ...props, streamName: names.stream, encryptionKey: this.encryptionKey, removal });
     this.stream = this.streamPart.stream;
+    this.streamRetention = this.streamPart.retentionPeriod;
 
     this.databasePart = new PipelineDatabase(this, 'Database', {
       ...props.database,
@@ -346,24 +172,22 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
       vpcSubnets: dataSubnets,
       encryptionKey: this.encryptionKey,
       names,
-      logRetention: props.logRetention,
+      logRetention: this.conventions.logRetention,
       removal,
     });
     this.database = this.databasePart.instance;
     this.databaseSecret = this.databasePart.secret;
+    this.databasePort = this.databasePart.port;
+    this.databaseName = this.databasePart.databaseName;
 
     this.cachePart = new PipelineCache(this, 'Cache', {
+      ...props,
       vpc: this.vpc,
       vpcSubnets: dataSubnets,
       encryptionKey: this.encryptionKey,
       names,
-      nodeType: props.cacheNodeType,
-      engineVersion: props.cacheEngineVersion,
-      nodesPerGroup: props.cacheNodesPerGroup,
-      nodeGroups: props.cacheNodeGroups,
-      port: props.cachePort,
-      logRetention: props.logRetention,
       removal,
+      logRetention: this.conventions.logRetention,
     });
     this.cacheReplicationGroup = this.cachePart.replicationGroup;
     this.cacheSecurityGroup = this.cachePart.securityGroup;
@@ -371,21 +195,19 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.cacheEndpointAddress = this.cachePart.endpointAddress;
     this.cacheEndpointPort = this.cachePart.endpointPort;
     this.cacheReaderEndpointAddress = this.cachePart.readerEndpointAddress;
+    this.cacheClusterMode = this.cachePart.clusterMode;
 
     this.connections = new ec2.Connections({ securityGroups: [this.databasePart.securityGroup, this.cachePart.securityGroup] });
 
-    Tags.of(this).add(ENVIRONMENT_SUFFIX_TAG, props.environmentSuffix);
-    const classification = props.dataClassification ?? 'personal-data';
-    for (const store of [this.stream, this.database, this.cacheReplicationGroup, this.cacheAuthSecret]) {
-      Tags.of(store).add(DATA_CLASSIFICATION_TAG, classification);
-    }
+    const stores = [this.stream, this.database, this.cacheReplicationGroup, this.cacheAuthSecret];
+    tagPipeline(this, props.environmentSuffix, stores, props.dataClassification);
 
     this.metrics = new PipelineMetrics({
       streamName: names.stream,
       databaseInstanceIdentifier: names.dbInstance,
       cacheReplicationGroupId: names.replicationGroup,
-      cacheNodeGroups: props.cacheNodeGroups,
-      cacheNodesPerGroup: props.cacheNodesPerGroup,
+      cacheNodeGroups: this.cachePart.nodeGroups,
+      cacheNodesPerGroup: this.cachePart.nodesPerGroup,
     });
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       options: props.monitoring ?? {},
@@ -396,19 +218,6 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
     this.alarms = this.monitoring.alarms;
     this.alarmTopic = this.monitoring.alarmTopic;
     this.dashboard = this.monitoring.dashboard;
-
-    this._internals = {
-      names,
-      removal,
-      logRetention: props.logRetention,
-      streamRetention: props.streamRetention ?? Duration.hours(24),
-      databasePort: this.databasePart.port,
-      databaseName: this.databasePart.databaseName,
-      cacheClusterMode: this.cachePart.clusterMode,
-      grantCacheAuthTokenRead: grantee => grantSecretsRead(grantee, this.encryptionKey, [this.cachePart.readableSecret]),
-      monitorProcessor: (processorId, nameSlug, fn, failedRecords) =>
-        this.monitoring.monitorProcessor(processorId, nameSlug, { function: fn, failedRecords }),
-    };
   }
 
   /**
@@ -421,6 +230,37 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
    */
   public addProcessor(id: string, options: TransactionProcessorOptions = {}): TransactionProcessor {
     return new TransactionProcessor(this, id, { ...options, pipeline: this });
+  }
+
+  /**
+   * Adds an add-on of your own: calls `addOn.bind(this)`, which creates its resources through what
+   * `ILgpdDataPipeline` offers (`conventions`, `addAlarm`, `addClientEndpoint`, `allowFrom`, the grants).
+   *
+   * @param addOn the add-on
+   */
+  public addOn(addOn: IPipelineAddOn): void {
+    addOn.bind(this);
+  }
+
+  /**
+   * Adds an alarm to the pipeline's monitoring, named `lgpd-pipeline-<suffix>-<name>`, with the alarm
+   * topic as its action; nothing when alarms are off or its kind is disabled.
+   *
+   * @param id the alarm's construct id, unique within the pipeline's monitoring
+   * @param options what the alarm watches and when it goes off
+   */
+  public addAlarm(id: string, options: PipelineAlarmOptions): cloudwatch.Alarm | undefined {
+    return this.monitoring.addAlarm(id, options);
+  }
+
+  /**
+   * Adds an interface endpoint for `service` in the client subnets when the pipeline manages endpoints
+   * (`clientEndpoints` other than `NONE`); nothing otherwise. Asking twice adds one endpoint.
+   *
+   * @param service the AWS service, for example `ec2.InterfaceVpcEndpointAwsService.SQS`
+   */
+  public addClientEndpoint(service: ec2.InterfaceVpcEndpointAwsService): void {
+    this.endpoints?.add(service);
   }
 
   /**
@@ -486,42 +326,14 @@ export class LgpdDataPipeline extends Construct implements ec2.IConnectable {
   public grantDatabaseConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.database.grantConnect(grantee, dbUser);
   }
-}
 
-function checkDataResidency(scope: Construct, allowedRegions: string[]): void {
-  if (allowedRegions.length === 0) {
-    fail('allowedRegions', '[]', 'must list at least one region where personal data may live');
+  /**
+   * Grants reading the cache AUTH token alone, including decrypting it (a client that signs in to the
+   * database with IAM).
+   *
+   * @param grantee the principal (a role, a function, a user) to grant to
+   */
+  public grantCacheAuthTokenRead(grantee: iam.IGrantable): iam.Grant {
+    return grantSecretsRead(grantee, this.encryptionKey, [this.cachePart.readableSecret]);
   }
-  const region = Stack.of(scope).region;
-  if (Token.isUnresolved(region)) {
-    Annotations.of(scope).addWarningV2('cdk-lgpd-data-pipeline:dataResidencyUnchecked',
-      `The stack is env-agnostic, so the data-residency guard cannot check its region; deploy only to ${allowedRegions.join(', ')} (LGPD Art. 33).`);
-  } else if (allowedRegions.some(r => Token.isUnresolved(r))) {
-    Annotations.of(scope).addWarningV2('cdk-lgpd-data-pipeline:dataResidencyUnchecked',
-      `allowedRegions holds a token, so the data-residency guard cannot check the region ${region} at synth time (LGPD Art. 33).`);
-  } else if (!allowedRegions.includes(region)) {
-    fail('region', region, `personal data may only live in allowedRegions (${allowedRegions.join(', ')}); `
-      + 'add the region to allowedRegions if a transfer is lawful under LGPD Art. 33');
-  }
-}
-
-/**
- * The data and client subnet selections: the pipeline's own Data and Application groups, or, in a
- * brought VPC, its isolated (else private) subnets for the data and its private subnets with egress
- * (else the data subnets) for the clients. Neither may be public.
- */
-function subnetSelections(vpc: ec2.IVpc, props: LgpdDataPipelineProps): { data: ec2.SubnetSelection; clients: ec2.SubnetSelection } {
-  const brought = props.vpc !== undefined;
-  const hasIsolated = vpc.isolatedSubnets.length > 0;
-  const data = props.vpcSubnets ?? (!brought ? PipelineNetwork.DATA_SUBNETS
-    : hasIsolated ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-  const clients = props.clientSubnets ?? (!brought ? PipelineNetwork.APPLICATION_SUBNETS
-    : vpc.privateSubnets.length > 0 ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : data);
-  if (vpc.selectSubnets(data).hasPublic) {
-    fail('vpcSubnets', 'public subnets', 'the data tier must live in private or isolated subnets');
-  }
-  if (vpc.selectSubnets(clients).hasPublic) {
-    fail('clientSubnets', 'public subnets', 'clients must run in private or isolated subnets, reaching AWS through VPC endpoints');
-  }
-  return { data, clients };
 }

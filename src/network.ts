@@ -9,14 +9,14 @@ import { DefaultSecurityGroupRestriction } from './private/default-security-grou
 import { encryptedLogGroup } from './private/log-group';
 import { PipelineNames } from './private/names';
 import { RemovalRules } from './private/removal';
-import { fail } from './private/validation';
+import { checkInt, fail } from './private/validation';
 
 /** Properties of {@link PipelineNetwork}. */
 export interface PipelineNetworkProps {
   /** The pipeline's physical names. */
   readonly names: PipelineNames;
-  /** How many availability zones the VPC spans. */
-  readonly azCount: number;
+  /** How many availability zones the VPC spans, 2 to 6; 2 when undefined. */
+  readonly azCount?: number;
   /** The key that encrypts the log groups. */
   readonly encryptionKey: kms.IKey;
   /** How long flow logs are kept; the pipeline default when undefined. */
@@ -51,10 +51,11 @@ export class PipelineNetwork extends Construct {
   constructor(scope: Construct, id: string, props: PipelineNetworkProps) {
     super(scope, id);
     const names = props.names;
+    checkInt('azCount', props.azCount, 2, 6, 'automatic failover needs two availability zones');
 
     this.vpc = new ec2.Vpc(this, 'Resource', {
       vpcName: names.vpc,
-      availabilityZones: availabilityZones(this, props.azCount),
+      availabilityZones: availabilityZones(this, props.azCount ?? 2),
       natGateways: 0,
       restrictDefaultSecurityGroup: false, // closed below, by DefaultSecurityGroupRestriction
       subnetConfiguration: [
@@ -135,4 +136,37 @@ function availabilityZones(scope: Construct, azCount: number): string[] {
     fail('azCount', azCount, `stack ${stack.stackName} in ${stack.region} has only ${known.length} availability zones (${known.join(', ')})`);
   }
   return known.slice(0, azCount);
+}
+
+/** Where the data tier and the clients live: `vpcSubnets` and `clientSubnets` of the pipeline. */
+export interface PipelineSubnets {
+  /** The subnets of the stores. */
+  readonly data: ec2.SubnetSelection;
+  /** The subnets of the clients and their VPC endpoints. */
+  readonly clients: ec2.SubnetSelection;
+}
+
+/**
+ * The data and client subnet selections: the pipeline's own Data and Application groups, or, in a
+ * brought VPC, its isolated (else private) subnets for the data and its private subnets with egress
+ * (else the data subnets) for the clients. Neither may be public.
+ *
+ * @param vpc the pipeline's VPC
+ * @param brought whether the user brought `vpc`
+ * @param data the user's `vpcSubnets`, if any
+ * @param clients the user's `clientSubnets`, if any
+ */
+export function selectPipelineSubnets(vpc: ec2.IVpc, brought: boolean, data?: ec2.SubnetSelection, clients?: ec2.SubnetSelection): PipelineSubnets {
+  const hasIsolated = vpc.isolatedSubnets.length > 0;
+  const dataSubnets = data ?? (!brought ? PipelineNetwork.DATA_SUBNETS
+    : hasIsolated ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+  const clientSubnets = clients ?? (!brought ? PipelineNetwork.APPLICATION_SUBNETS
+    : vpc.privateSubnets.length > 0 ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : dataSubnets);
+  if (vpc.selectSubnets(dataSubnets).hasPublic) {
+    fail('vpcSubnets', 'public subnets', 'the data tier must live in private or isolated subnets');
+  }
+  if (vpc.selectSubnets(clientSubnets).hasPublic) {
+    fail('clientSubnets', 'public subnets', 'clients must run in private or isolated subnets, reaching AWS through VPC endpoints');
+  }
+  return { data: dataSubnets, clients: clientSubnets };
 }

@@ -13,7 +13,7 @@ import { checkHours, checkInt, fail } from './private/validation';
 const READ_ACTIONS = ['kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards',
   'kinesis:SubscribeToShard', 'kinesis:DescribeStream', 'kinesis:ListStreams', 'kinesis:DescribeStreamConsumer'];
 
-/** Properties of {@link PipelineStream}. */
+/** Properties of {@link PipelineStream}: the pipeline's stream props, and what the pipeline decided. */
 export interface PipelineStreamProps {
   /** The stream name. */
   readonly streamName: string;
@@ -24,7 +24,7 @@ export interface PipelineStreamProps {
   /** Number of shards, provisioned mode only; 1 when undefined. */
   readonly shardCount?: number;
   /** How long records are kept, 24 hours to 365 days; 24 hours when undefined. */
-  readonly retentionPeriod?: Duration;
+  readonly streamRetention?: Duration;
   /** The pipeline's removal rules. */
   readonly removal: RemovalRules;
 }
@@ -37,6 +37,8 @@ export interface PipelineStreamProps {
 export class PipelineStream extends Construct {
   /** The stream. */
   public readonly stream: kinesis.Stream;
+  /** How long the stream keeps records. */
+  public readonly retentionPeriod: Duration;
   private readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: PipelineStreamProps) {
@@ -46,14 +48,15 @@ export class PipelineStream extends Construct {
       fail('shardCount', props.shardCount, 'must be left unset when streamMode is ON_DEMAND (on-demand streams scale their own shards)');
     }
     checkInt('shardCount', props.shardCount, 1, MAX_SHARDS, 'the default Kinesis shard quota per account');
-    checkHours('streamRetention', props.retentionPeriod, 24, 8760);
+    checkHours('streamRetention', props.streamRetention, 24, 8760);
     this.key = props.encryptionKey;
+    this.retentionPeriod = props.streamRetention ?? Duration.hours(24);
 
     this.stream = new kinesis.Stream(this, 'Resource', {
       streamName: props.streamName,
       streamMode: mode,
       shardCount: mode === kinesis.StreamMode.PROVISIONED ? props.shardCount ?? 1 : undefined,
-      retentionPeriod: props.retentionPeriod ?? Duration.hours(24),
+      retentionPeriod: this.retentionPeriod,
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removal.keep,

@@ -1,7 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { PipelineAlarm } from './alarms';
 import { PipelineMetrics } from './metrics';
+import { PipelineAlarm } from './pipeline-alarm';
 
 /** What the dashboard shows. */
 export interface PipelineDashboardProps {

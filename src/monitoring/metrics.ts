@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MAX_METRICS_PER_ALARM } from '../private/limits';
+import { DEFAULT_CACHE_NODES_PER_GROUP, MAX_METRICS_PER_ALARM } from '../private/limits';
 import { cacheNodeIds } from '../private/names';
 
 /**
@@ -27,7 +27,8 @@ export class PipelineMetrics {
   constructor(props: PipelineMetricsProps) {
     this.stream = new StreamMetrics(props.streamName);
     this.database = new DatabaseMetrics(props.databaseInstanceIdentifier);
-    this.cache = new CacheMetrics(cacheNodeIds(props.cacheReplicationGroupId, props.cacheNodeGroups, props.cacheNodesPerGroup ?? 2));
+    const nodesPerGroup = props.cacheNodesPerGroup ?? DEFAULT_CACHE_NODES_PER_GROUP;
+    this.cache = new CacheMetrics(cacheNodeIds(props.cacheReplicationGroupId, props.cacheNodeGroups, nodesPerGroup));
   }
 }
 

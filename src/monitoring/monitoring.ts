@@ -4,9 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARM_SPECS, AlarmSpec, MonitoringOptions, PipelineAlarm, PROCESSOR_ALARM_SPECS, ProcessorResources, validateMonitoringOptions } from './alarms';
+import { ALARM_SPECS, AlarmSpec } from './alarms';
 import { pipelineDashboard } from './dashboard';
 import { PipelineMetrics } from './metrics';
+import { MonitoringOptions, validateMonitoringOptions } from './options';
+import { PipelineAlarm, PipelineAlarmOptions } from './pipeline-alarm';
 import { PipelineNames } from '../private/names';
 
 /** Properties of {@link PipelineMonitoring}. */
@@ -72,7 +74,7 @@ export class PipelineMonitoring extends Construct {
         }));
         this.alarmTopic = topic;
       }
-      for (const spec of ALARM_SPECS) this.createAlarms(spec, props.metrics, '', '');
+      for (const spec of ALARM_SPECS) this.createAlarms(spec, props.metrics);
     }
 
     if (options.dashboard) {
@@ -91,41 +93,51 @@ export class PipelineMonitoring extends Construct {
   }
 
   /**
-   * Adds the alarms of a transaction processor, named `lgpd-pipeline-<suffix>-<processor>-<slug>`.
-   *
-   * @param id the processor's construct id
-   * @param nameSlug the processor's part of physical names
+   * Adds one alarm, named `lgpd-pipeline-<suffix>-<name>`, with the topic as its ALARM and OK action;
+   * nothing when alarms are off or its kind is disabled (`ILgpdDataPipeline.addAlarm`).
    */
-  public monitorProcessor(id: string, nameSlug: string, resources: ProcessorResources): void {
-    if (!(this.props.options.enableAlarms ?? true)) return;
-    for (const spec of PROCESSOR_ALARM_SPECS) this.createAlarms(spec, resources, id, `${nameSlug}-`);
+  public addAlarm(id: string, options: PipelineAlarmOptions): cloudwatch.Alarm | undefined {
+    const { names, options: monitoring } = this.props;
+    if (!(monitoring.enableAlarms ?? true)) return undefined;
+    if (options.kind !== undefined && (monitoring.disabledAlarms ?? []).includes(options.kind)) return undefined;
+    const evaluationPeriods = options.evaluationPeriods ?? 1;
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: names.alarm(options.name),
+      alarmDescription: `${options.description} (LGPD pipeline ${names.suffix})`,
+      metric: options.metric,
+      threshold: options.threshold,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      comparisonOperator: options.comparisonOperator,
+      treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (this.alarmTopic) {
+      const action = new TopicAction(this.alarmTopic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.alarms.push(alarm);
+    if (options.kind !== undefined) this.byKind.set(options.kind, [...(this.byKind.get(options.kind) ?? []), alarm]);
+    return alarm;
   }
 
-  private createAlarms<M>(spec: AlarmSpec<M>, source: M, idPrefix: string, namePrefix: string): void {
-    const { names, options } = this.props;
-    if ((options.disabledAlarms ?? []).includes(spec.which)) return;
-    const watched = spec.metrics(source);
-    const alarms = watched.map((metric, i) => {
+  /** The alarms of one spec: one per metric it watches. */
+  private createAlarms(spec: AlarmSpec, metrics: PipelineMetrics): void {
+    const options = this.props.options;
+    const watched = spec.metrics(metrics);
+    watched.forEach((metric, i) => {
       const part = watched.length > 1 ? `-${i + 1}` : '';
-      const alarm = new cloudwatch.Alarm(this, `${idPrefix}${pascal(spec.slug)}${part}`, {
-        alarmName: names.alarm(`${namePrefix}${spec.slug}${part}`),
-        alarmDescription: `${spec.description(options)} (LGPD pipeline ${names.suffix})`,
+      this.addAlarm(`${pascal(spec.slug)}${part}`, {
+        kind: spec.which,
+        name: `${spec.slug}${part}`,
+        description: spec.description(options),
         metric,
         threshold: spec.threshold(options),
         evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.evaluationPeriods,
         comparisonOperator: spec.comparison,
         treatMissingData: spec.missing,
       });
-      if (this.alarmTopic) {
-        const action = new TopicAction(this.alarmTopic);
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-      this.alarms.push(alarm);
-      return alarm;
     });
-    this.byKind.set(spec.which, [...(this.byKind.get(spec.which) ?? []), ...alarms]);
   }
 }
 

@@ -1,5 +1,6 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { fail } from './validation';
 
 /**
  * Acknowledges a cdk-nag finding on one construct (and the resources below it), with the reason a
@@ -44,4 +45,20 @@ export function acknowledgeInPacks(scope: IConstruct, packs: readonly string[], 
     // checkov reads the template: the suppression goes on the resource itself.
     acknowledgeCheckov(CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild as CfnResource, checkov, reason);
   }
+}
+
+/**
+ * Acknowledges one finding, of cdk-nag (any rule id, granular ones included) or of checkov (`CKV_...`,
+ * on the resource itself or the construct's default child): `ILgpdDataPipeline.acknowledge`.
+ */
+export function acknowledgeFinding(scope: IConstruct, ruleId: string, reason: string): void {
+  if (!/^CKV2?_/.test(ruleId)) {
+    acknowledge(scope, ruleId, reason);
+    return;
+  }
+  const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
+  if (!CfnResource.isCfnResource(resource)) {
+    fail('acknowledge scope', scope.node.path, `must be a CloudFormation resource, or a construct whose default child is one, for the checkov check ${ruleId}`);
+  }
+  acknowledgeCheckov(resource, ruleId, reason);
 }

@@ -5,9 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeInPacks, HIPAA_NIST, HIPAA_NIST_PCI } from './acknowledge';
 import { DEFAULT_SECURITY_GROUP_HANDLER } from './default-security-group-handler';
 import { encryptedLogGroup } from './log-group';
-import { acknowledgeInPacks, HIPAA_NIST, HIPAA_NIST_PCI } from './acknowledge';
+import { lambdaPrincipal } from './policy-principal';
 
 /**
  * The id and type cdk-nag's `VPCDefaultSecurityGroupClosed` rule (HIPAA, NIST 800-53, PCI DSS) looks
@@ -57,13 +58,9 @@ export class DefaultSecurityGroupRestriction extends Construct {
 
     // Permissions come from a customer-managed policy (HIPAA/NIST/PCI IAMNoInlinePolicy), limited to
     // this VPC's default group and this log group.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Closes the default security group of ${props.vpc.node.path}`,
-    });
-    const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'Revoke and restore the rules of one VPC default security group, and write its log',
-      roles: [role],
+    const { role, policy } = lambdaPrincipal(this, {
+      roleDescription: `Closes the default security group of ${props.vpc.node.path}`,
+      policyDescription: 'Revoke and restore the rules of one VPC default security group, and write its log',
       statements: [
         new iam.PolicyStatement({
           actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { ManagedPolicyPrincipal } from './policy-principal';
 import { acknowledge } from './acknowledge';
+import { ManagedPolicyPrincipal } from './policy-principal';
 
 /** Whether the grantee's principal is known to be of the account of `scope`'s stack. */
 export function isSameAccount(grantee: iam.IGrantable, scope: IConstruct): boolean {

@@ -17,6 +17,9 @@ export const MAX_CACHE_NODES = 90;
 /** CloudWatch evaluates at most 10 metrics in one alarm (metric math included). */
 export const MAX_METRICS_PER_ALARM = 10;
 
+/** Cache nodes per node group: one primary and one replica, the least automatic failover needs. */
+export const DEFAULT_CACHE_NODES_PER_GROUP = 2;
+
 /** The database port. Not the engine default (5432), which scanners probe first. */
 export const DEFAULT_DATABASE_PORT = 5433;
 

@@ -70,23 +70,34 @@ export class PipelineNames {
    */
   cacheLogGroup(kind: string) { return `/aws/vendedlogs/${PREFIX}/${this.suffix}/cache/${kind}`; }
 
-  // Processors
-  /** The physical names of one processor, from its construct id (letters and digits, PascalCase or not). */
-  processor(id: string) {
+  // Add-ons
+  /**
+   * The physical name of an add-on's resource, `lgpd-<kind>-<suffix>-<id in kebab case>`, from its
+   * construct id (letters and digits, PascalCase or not), within Lambda's 64 characters.
+   */
+  addOn(kind: string, id: string): string {
+    if (!/^[a-z]+$/.test(kind)) {
+      fail('add-on kind', kind, 'must be lowercase letters: it is part of physical names');
+    }
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(id)) {
-      fail('processor id', id, 'must be letters and digits, starting with a letter: it is part of the processor\'s physical names');
+      fail(`${kind} id`, id, `must be letters and digits, starting with a letter: it is part of the ${kind}'s physical names`);
     }
-    const fn = `lgpd-processor-${this.suffix}-${id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
-    if (fn.length > 64) {
-      fail('processor id', id, `makes the function name "${fn}" longer than Lambda's 64 characters: use a shorter id`);
+    const name = `lgpd-${kind}-${this.suffix}-${kebabCase(id)}`;
+    if (name.length > 64) {
+      fail(`${kind} id`, id, `makes the name "${name}" longer than Lambda's 64 characters: use a shorter id`);
     }
-    return { function: fn, failedRecordsQueue: `${fn}-failed`, kebab: fn.slice(`lgpd-processor-${this.suffix}-`.length) };
+    return name;
   }
 
   // Monitoring
   get alarmTopic() { return `${PREFIX}-alarms-${this.suffix}`; }
   alarm(slug: string) { return `${PREFIX}-${this.suffix}-${slug}`; }
   get dashboard() { return `${PREFIX}-${this.suffix}`; }
+}
+
+/** `OrderProcessor` -> `order-processor`: an add-on's construct id as part of a physical name. */
+export function kebabCase(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 /**

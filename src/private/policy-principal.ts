@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IDependable } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 
 /**
  * A role whose grants land in a customer-managed policy rather than in the role's inline default
@@ -18,7 +18,7 @@ export class ManagedPolicyPrincipal implements iam.IPrincipal {
    * @param role the role the statements are for
    * @param policy the customer-managed policy attached to it, which receives every grant
    */
-  constructor(public readonly role: iam.IRole, public readonly policy: iam.ManagedPolicy) {
+  constructor(public readonly role: iam.Role, public readonly policy: iam.ManagedPolicy) {
     this.assumeRoleAction = role.assumeRoleAction;
     this.policyFragment = role.policyFragment;
     this.principalAccount = role.principalAccount;
@@ -33,4 +33,33 @@ export class ManagedPolicyPrincipal implements iam.IPrincipal {
     const dependable: IDependable = this.policy;
     return { statementAdded: true, policyDependable: dependable };
   }
+}
+
+/** Properties of {@link lambdaPrincipal}. */
+export interface LambdaPrincipalProps {
+  /** The role's description. */
+  readonly roleDescription: string;
+  /** The policy's description. */
+  readonly policyDescription: string;
+  /** Statements the policy starts with; grants add more. */
+  readonly statements?: iam.PolicyStatement[];
+}
+
+/**
+ * The one recipe for a Lambda function's identity: a role Lambda assumes (`Role` under `scope`) whose
+ * permissions all live in one customer-managed policy (`Policy`), and the principal that writes every
+ * grant into that policy. Give the function `principal.role` (or `role.withoutPolicyUpdates()` for an
+ * L2 function) and make it depend on `principal.policy`.
+ */
+export function lambdaPrincipal(scope: Construct, props: LambdaPrincipalProps): ManagedPolicyPrincipal {
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.roleDescription,
+  });
+  const policy = new iam.ManagedPolicy(scope, 'Policy', {
+    description: props.policyDescription,
+    roles: [role],
+    statements: props.statements,
+  });
+  return new ManagedPolicyPrincipal(role, policy);
 }

@@ -1,3 +1,6 @@
+import { Tags } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
 /**
  * The tags the pipeline writes, named once. Users read them as `LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG`
  * and `LgpdDataPipeline.DATA_CLASSIFICATION_TAG` (static members: jsii leaves module constants out of
@@ -9,3 +12,12 @@ export const ENVIRONMENT_SUFFIX_TAG = 'lgpd:environment-suffix';
 
 /** The tag that marks each store holding personal data, for the LGPD record of processing (Art. 37). */
 export const DATA_CLASSIFICATION_TAG = 'lgpd:data-classification';
+
+/** The data classification of the stores unless the user says otherwise. */
+export const DEFAULT_DATA_CLASSIFICATION = 'personal-data';
+
+/** Tags every resource under `scope` with the suffix, and each store of personal data with its classification. */
+export function tagPipeline(scope: IConstruct, suffix: string, stores: IConstruct[], classification = DEFAULT_DATA_CLASSIFICATION): void {
+  Tags.of(scope).add(ENVIRONMENT_SUFFIX_TAG, suffix);
+  for (const store of stores) Tags.of(store).add(DATA_CLASSIFICATION_TAG, classification);
+}

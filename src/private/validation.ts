@@ -56,3 +56,12 @@ export function checkDays(prop: string, value: Duration | undefined, minDays: nu
     fail(prop, value, `must be a whole number of days from ${minDays} to ${maxDays}`);
   }
 }
+
+/** A duration within [min, max] seconds; tokens pass. */
+export function checkSeconds(prop: string, value: Duration | undefined, min: number, max: number, why = ''): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    fail(prop, value, `must be a whole number of seconds from ${min} to ${max}${why ? ` (${why})` : ''}`);
+  }
+}

@@ -23,7 +23,7 @@ const COMMON_ACKNOWLEDGEMENTS = [
   ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ', 'LambdaInsideVPC']
     .map(rule => `${pack}-${rule} @ Network/DefaultSecurityGroup/Function`)),
   'PCI.DSS.321-LambdaInsideVPC @ Network/DefaultSecurityGroup/Function',
-  // The transaction processor's policy (src/processor.ts): the VPC network-interface actions, and
+  // The transaction processor's policy (src/processor/transaction-processor.ts): the VPC network-interface actions, and
   // the tag-conditioned `rds!db-*` statement of grantSecretsRead.
   'AwsSolutions-IAM5[Resource::*] @ Processor/Policy',
   'HIPAA.Security-LambdaConcurrency @ Processor/Function/Resource',

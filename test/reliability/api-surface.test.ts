@@ -18,6 +18,7 @@ const EXPORTED_NAMES = [
   'LgpdChecks',
   'LgpdDataPipeline',
   'PipelineAlarm',
+  'PipelineConventions',
   'PipelineMetrics',
   'ProcessorDatabaseAccess',
   'StreamMetrics',
@@ -27,7 +28,8 @@ const EXPORTED_NAMES = [
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
   LgpdDataPipeline: {
-    methods: ['addProcessor', 'alarmsOf', 'allowFrom', 'grantDatabaseConnect', 'grantRead', 'grantSecretsRead', 'grantWrite'],
+    methods: ['addAlarm', 'addClientEndpoint', 'addOn', 'addProcessor', 'alarmsOf', 'allowFrom', 'grantCacheAuthTokenRead', 'grantDatabaseConnect',
+      'grantRead', 'grantSecretsRead', 'grantWrite'],
     statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS', 'ENVIRONMENT_SUFFIX_TAG', 'DATA_CLASSIFICATION_TAG'],
   },
   CacheNodeType: {
@@ -38,6 +40,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
   StreamMetrics: { methods: ['metricGetRecordsIteratorAgeMilliseconds', 'metricWriteProvisionedThroughputExceeded', 'metricReadProvisionedThroughputExceeded'] },
   DatabaseMetrics: { methods: ['metricCPUUtilization', 'metricFreeStorageSpace', 'metricDatabaseConnections'] },
   ProcessorDatabaseAccess: { statics: ['MASTER_SECRET', 'iamUser'] },
+  PipelineConventions: { methods: ['physicalName', 'logGroup', 'acknowledge'] },
   CacheMetrics: { methods: ['metricCPUUtilization', 'metricEngineCPUUtilization', 'metricDatabaseMemoryUsagePercentage', 'metricEvictions', 'metricReplicationLag'] },
 };
 
@@ -46,9 +49,9 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
  * (a second name for the same resource is a failure here, as a removed one is).
  */
 const FACADE_PROPERTIES = [
-  'alarmTopic?', 'alarms', 'cacheAuthSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
-  'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'dashboard?', 'database', 'databaseSecret', 'encryptionKey',
-  'environmentSuffix', 'metrics', 'stream', 'vpc',
+  'alarmTopic?', 'alarms', 'cacheAuthSecret', 'cacheClusterMode', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
+  'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'conventions', 'dashboard?', 'database', 'databaseName',
+  'databasePort', 'databaseSecret', 'encryptionKey', 'environmentSuffix', 'metrics', 'stream', 'streamRetention', 'vpc',
 ];
 
 /** Values users may have written into their own code or tags: static members of LgpdDataPipeline. */
@@ -63,7 +66,7 @@ const CONSTANTS = {
  */
 const PROPS: Record<string, { readonly file: string; readonly members: string[] }> = {
   LgpdDataPipelineProps: {
-    file: 'src/lgpd-data-pipeline.ts',
+    file: 'src/pipeline-props.ts',
     members: [
       'environmentSuffix', 'azCount?', 'streamMode?', 'shardCount?', 'streamRetention?', 'cacheNodeType?', 'cacheEngineVersion?',
       'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'clientSubnets?',
@@ -76,7 +79,7 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     members: ['instanceType?', 'engineVersion?', 'allocatedStorage?', 'maxAllocatedStorage?', 'multiAz?', 'backupRetention?', 'port?', 'databaseName?', 'masterUsername?'],
   },
   MonitoringOptions: {
-    file: 'src/monitoring/alarms.ts',
+    file: 'src/monitoring/options.ts',
     members: [
       'enableAlarms?', 'disabledAlarms?', 'alarmTopic?', 'createAlarmTopic?', 'dashboard?', 'streamIteratorAgeThreshold?',
       'streamThrottledPercentThreshold?', 'databaseCpuPercentThreshold?', 'databaseFreeStorageThreshold?', 'databaseConnectionsThreshold?',
@@ -85,18 +88,33 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     ],
   },
   TransactionProcessorOptions: {
-    file: 'src/processor.ts',
+    file: 'src/processor/options.ts',
     members: [
       'code?', 'handler?', 'runtime?', 'memorySize?', 'timeout?', 'environment?', 'batchSize?', 'maxBatchingWindow?', 'startingPosition?',
       'parallelizationFactor?', 'bisectBatchOnError?', 'retryAttempts?', 'maxRecordAge?', 'reportBatchItemFailures?', 'databaseAccess?',
       'cacheTtl?', 'reservedConcurrentExecutions?',
     ],
   },
+  PipelineAlarmOptions: {
+    file: 'src/monitoring/pipeline-alarm.ts',
+    members: ['name', 'description', 'metric', 'threshold', 'comparisonOperator', 'evaluationPeriods?', 'treatMissingData?', 'kind?'],
+  },
   PipelineMetricsProps: {
     file: 'src/monitoring/metrics.ts',
     members: ['streamName', 'databaseInstanceIdentifier', 'cacheReplicationGroupId', 'cacheNodeGroups?', 'cacheNodesPerGroup?'],
   },
 };
+
+/**
+ * What an add-on receives from a pipeline (`ILgpdDataPipeline`), exactly: add-ons written against it,
+ * in any language, break when a member goes; a new member is added here on purpose. `()` marks a method.
+ */
+const ADD_ON_INTERFACE = [
+  'environmentSuffix', 'vpc', 'clientSubnets', 'encryptionKey', 'stream', 'streamRetention', 'database', 'databasePort', 'databaseName',
+  'databaseSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheClusterMode', 'cacheAuthSecret', 'conventions',
+  'addAlarm()', 'addClientEndpoint()', 'allowFrom()', 'grantWrite()', 'grantRead()', 'grantSecretsRead()', 'grantCacheAuthTokenRead()',
+  'grantDatabaseConnect()',
+];
 
 /** The public instance properties a class declares itself, from the source. */
 function publicProperties(file: string, name: string): string[] {
@@ -115,7 +133,8 @@ function declaredMembers(file: string, name: string): string[] {
   const source = ts.createSourceFile(file, fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf-8'), ts.ScriptTarget.Latest);
   const found = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
   if (!found) throw new Error(`interface ${name} not found in ${file}`);
-  return found.members.filter(ts.isPropertySignature).map(m => `${m.name.getText(source)}${m.questionToken ? '?' : ''}`);
+  return found.members.filter(m => ts.isPropertySignature(m) || ts.isMethodSignature(m))
+    .map(m => `${m.name!.getText(source)}${m.questionToken ? '?' : ''}${ts.isMethodSignature(m) ? '()' : ''}`);
 }
 
 describe('API surface', () => {
@@ -141,6 +160,13 @@ describe('API surface', () => {
 
   test('the pipeline exposes each resource once: its public properties are exactly the pinned ones', () => {
     expect(publicProperties('src/lgpd-data-pipeline.ts', 'LgpdDataPipeline')).toEqual(FACADE_PROPERTIES);
+  });
+
+  test('the add-on interface has exactly the pinned members, and the pipeline implements it', () => {
+    expect(declaredMembers('src/add-on.ts', 'ILgpdDataPipeline')).toEqual(ADD_ON_INTERFACE);
+    expect(declaredMembers('src/add-on.ts', 'IPipelineAddOn')).toEqual(['bind()']);
+    const facade = api.LgpdDataPipeline.prototype as unknown as Record<string, unknown>;
+    expect(ADD_ON_INTERFACE.filter(m => m.endsWith('()')).filter(m => typeof facade[m.slice(0, -2)] !== 'function')).toEqual([]);
   });
 
   test('the tag names keep their values, as static members every language has', () => {

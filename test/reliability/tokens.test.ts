@@ -65,7 +65,7 @@ describe('tokens are accepted and left to CloudFormation', () => {
     synthWith(stack => ({ database: { masterUsername: param(stack, 'User', 'String').valueAsString, databaseName: param(stack, 'Db', 'String').valueAsString } })).template
       .hasResourceProperties('AWS::RDS::DBInstance', { DBName: { Ref: 'Db' }, MasterUsername: { Ref: 'User' } });
   });
-  test('allowedRegions holding a parameter synthesizes, with a warning that the region cannot be checked (lgpd-data-pipeline.ts compares the region with it)', () => {
+  test('allowedRegions holding a parameter synthesizes, with a warning that the region cannot be checked (src/private/residency.ts compares the region with it)', () => {
     const result = synthWith(s => ({ allowedRegions: [param(s, 'Region', 'String').valueAsString] }));
     result.template.resourceCountIs('AWS::Kinesis::Stream', 1);
     Annotations.fromStack(result.stack).hasWarning('/Test/Pipeline', Match.stringLikeRegexp('allowedRegions holds a token, so the data-residency guard cannot check the region sa-east-1'));
