@@ -7,20 +7,25 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { processorAlarms } from './alarms';
 import { FailedRecordsDestination } from './failed-records';
-import { ProcessorDatabaseAccess, TransactionProcessorOptions, validateProcessorOptions } from './options';
+import { TransactionProcessorOptions, validateProcessorOptions } from './options';
 import { ILgpdDataPipeline } from '../add-on';
+import { CacheUser } from '../cache-users';
+import { DatabaseAuthentication, DatabaseRole } from '../database-login';
 import { acknowledgeInPacks, HIPAA_NIST } from '../private/acknowledge';
 import { kebabCase } from '../private/names';
 import { grantNetworkInterfaces } from '../private/network-interfaces';
 import { lambdaPrincipal } from '../private/policy-principal';
 import { processorEnvironment } from '../private/processor-contract';
+import { RDS_CA_BUNDLE_PATH } from '../private/rds-ca-bundle';
 
 /** Where the build bundles the reference processor (handlers/transaction-processor.ts, by esbuild). */
 const REFERENCE_PROCESSOR = path.join(__dirname, '..', '..', 'assets', 'handlers', 'transaction-processor');
 
 /**
- * The runtime's bundle of Amazon's certificate authorities, RDS's among them. Node.js 20 and newer
- * Lambda runtimes no longer trust them by default; NODE_EXTRA_CA_CERTS adds them to Node's own.
+ * The runtime's bundle of Amazon's certificate authorities, RDS's among them, for your own `code`: Node.js
+ * 20 and newer Lambda runtimes no longer trust them by default; NODE_EXTRA_CA_CERTS adds them to Node's
+ * own. The reference processor ships RDS's certificate authorities beside its bundle instead
+ * (src/private/rds-ca-bundle.ts): this file has missed newly issued RDS roots before.
  */
 const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 
@@ -33,7 +38,8 @@ export interface TransactionProcessorProps extends TransactionProcessorOptions {
 /**
  * A Lambda function that consumes the pipeline's stream and writes to its stores, wired the way the
  * pipeline's data needs: in the client subnets with its own security group opened by `allowFrom`,
- * reading the stream and the secrets it needs (or signing in with IAM), a Kinesis event source with
+ * reading the stream, signing in to PostgreSQL as its own role (`lgpd_processor`, which may only INSERT
+ * and SELECT transactions) and to the cache as its own user (only its script, on its keys), a Kinesis event source with
  * bounded retries, bisection and partial batch responses, an on-failure destination that keeps the
  * shard and sequence numbers of what could not be processed in an SQS queue encrypted with the
  * pipeline key, a log group encrypted with the key, and alarms on errors and failed records.
@@ -72,9 +78,9 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     const functionName = pipeline.conventions.physicalName('processor', id);
     validateProcessorOptions(props, pipeline.streamRetention);
 
+    // No fixed name: an update that replaces the group would fail on a name the old group still holds.
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: pipeline.vpc,
-      securityGroupName: functionName,
       description: `Transaction processor ${functionName}: egress only to the pipeline stores and endpoints`,
       allowAllOutbound: false,
     });
@@ -93,7 +99,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       policyDescription: `Transaction processor ${functionName}: read the stream and the store credentials, write its logs and failed records`,
     });
 
-    const access = props.databaseAccess ?? ProcessorDatabaseAccess.MASTER_SECRET;
+    const database = pipeline.databaseLogin(DatabaseRole.PROCESSOR, props.databaseAuthentication ?? DatabaseAuthentication.IAM);
+    const cache = pipeline.cacheLogin(CacheUser.PROCESSOR);
     const logGroup = pipeline.conventions.logGroup(this, 'Logs', `/aws/lambda/${functionName}`);
 
     this.environment = {
@@ -102,14 +109,15 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
         databaseHost: pipeline.database.dbInstanceEndpointAddress,
         databasePort: Tokenization.stringifyNumber(pipeline.databasePort),
         databaseName: pipeline.databaseName,
-        ...(access.user ? { databaseIamUser: access.user } : { databaseSecretArn: pipeline.databaseSecret.secretArn }),
+        ...(database.secret ? { databaseSecretArn: database.secret.secretArn } : { databaseIamUser: database.roleName }),
         cacheHost: pipeline.cacheEndpointAddress,
         cachePort: pipeline.cacheEndpointPort,
-        cacheAuthSecretArn: pipeline.cacheAuthSecret.secretArn,
+        cacheUser: cache.userName,
+        cacheAuthSecretArn: cache.secret.secretArn,
         cacheClusterMode: String(pipeline.cacheClusterMode),
         cacheTtlSeconds: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
       }),
-      NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE,
+      NODE_EXTRA_CA_CERTS: props.code ? LAMBDA_AMAZON_CA_BUNDLE : RDS_CA_BUNDLE_PATH,
     };
 
     this.function = new lambda.Function(this, 'Function', {
@@ -147,12 +155,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     failedRecords.grantSend(principal);
 
     pipeline.allowFrom(this.function);
-    if (access.user) {
-      pipeline.grantDatabaseConnect(principal, access.user);
-      pipeline.grantCacheAuthTokenRead(principal);
-    } else {
-      pipeline.grantSecretsRead(principal);
-    }
+    database.grantConnect(principal);
+    cache.grantRead(principal);
 
     // The event source mapping polls the stream from the Lambda service with the function's role, which
     // must read the stream (and decrypt with the key) before the mapping is created.
@@ -170,7 +174,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       reportBatchItemFailures: props.reportBatchItemFailures ?? true,
       onFailure: failedRecords,
     });
-    this.eventSourceMapping.node.addDependency(principal.policy);
+    // Batches arrive once the role may read the stream, and the schema migrations made the table and the role.
+    this.eventSourceMapping.node.addDependency(principal.policy, database.schema);
 
     const slug = kebabCase(id);
     const alarms = processorAlarms({ function: this.function, failedRecords: this.failedRecordsQueue });
