@@ -123,6 +123,6 @@ class ConsumerAppTest {
         template.resourceCountIs("AWS::EC2::VPCEndpoint", 7);
         byo.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "lgpd-processor-byo-audit",
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "auditor")))));
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "lgpd_processor")))));
     }
 }
