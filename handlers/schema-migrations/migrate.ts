@@ -67,10 +67,12 @@ export function loadMigrations(dir: string): Migration[] {
 }
 
 /**
- * Applies the migrations not yet applied, under the advisory lock. Throws, naming the migration,
- * when one fails or when the recorded history does not match the files.
+ * Applies the migrations not yet applied, under the advisory lock, then runs `then` (the logins) still
+ * under it: two runs never alter one role at once, which PostgreSQL refuses ("tuple concurrently
+ * updated"). Throws, naming the migration, when one fails or when the recorded history does not match
+ * the files.
  */
-export async function migrate(client: ClientBase, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function migrate(client: ClientBase, migrations: readonly Migration[], then?: () => Promise<void>): Promise<MigrationReport> {
   const waited = Date.now();
   await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   const lockWaitMs = Date.now() - waited;
@@ -87,6 +89,7 @@ export async function migrate(client: ClientBase, migrations: readonly Migration
       applied.push({ file: migration.file, ms: await apply(client, migration) });
       version = migration.version;
     }
+    await then?.();
     return { applied, version, lockWaitMs };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);

@@ -55,12 +55,11 @@ export async function runMigrations(request: SchemaRequest, context: RunnerConte
   const budgetMs = Math.max(10_000, (context.getRemainingTimeInMillis?.() ?? 300_000) - MARGIN_MS);
   const client = await connect({ host, port, database, ...master }, budgetMs);
   try {
-    const report = await migrate(client, migrations);
-    await applyLogins(client, logins, previous, async (role, secretArn) => {
+    const report = await migrate(client, migrations, () => applyLogins(client, logins, previous, async (role, secretArn) => {
       const login = await usernameAndPassword(secretArn);
       if (login.user !== role) throw new Error(`secret ${secretArn} is for user ${login.user}, not ${role}`);
       return login.password;
-    });
+    }));
     console.log(JSON.stringify({ event: 'schema', version: report.version, applied: report.applied, lockWaitMs: report.lockWaitMs, logins: logins.map(l => `${l.role}:${l.authentication}`) }));
     return { Data: { Version: String(report.version).padStart(4, '0'), Applied: report.applied.map(a => a.file).join(',') } };
   } catch (e) {
