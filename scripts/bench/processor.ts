@@ -87,6 +87,7 @@ async function main(): Promise<void> {
         [`${login.label}: records per second, each run (mean)`, `${results.map(r => r.recordsPerSecond.toFixed(0)).join(', ')} (${recordsPerSecond.toFixed(0)})`],
         [`${login.label}: batch latency p50 / p99 / max`, results.map(r => r.latency).join('; ')],
         [`${login.label}: PostgreSQL / Redis p50`, results.map(r => r.storesP50).join('; ')],
+        [`${login.label}: PostgreSQL p50, last quarter of batches / first quarter`, results.map(r => r.growth).join('; ')],
         [`${login.label}: init / first invocation`, results.map(r => r.init).join('; ')],
         [`${login.label}: lost / duplicated (PostgreSQL; Redis), wrong newest`, results.map(r => r.check).join('; ')],
       );
@@ -133,6 +134,8 @@ interface RunResult {
   readonly intact: boolean;
   readonly latency: string;
   readonly storesP50: string;
+  /** PostgreSQL time p50 of the last quarter of batches over the first: a plan that scans the table grows (3.3x once). */
+  readonly growth: string;
   readonly init: string;
   readonly check: string;
 }
@@ -169,7 +172,10 @@ async function run(stores: Stores, environment: Record<string, string>): Promise
     }
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const check = await verify(stores, payloads);
+    const quarter = databaseMs.length / 4;
+    const growth = Number(pct(databaseMs.slice(3 * quarter), 50)) / Number(pct(databaseMs.slice(0, quarter), 50));
     return {
+      growth: growth.toFixed(2),
       recordsPerSecond: RECORDS / wallSeconds,
       intact: [check.lostInDatabase, check.duplicatedInDatabase, check.lostInCache, check.duplicatedInCache, check.wrongNewest].every(n => n === 0),
       latency: `${pct(roundTrips, 50)} / ${pct(roundTrips, 99)} / ${pct(roundTrips, 100)} ms`,
