@@ -66,9 +66,9 @@ async function invokeMigrations(event: CloudFormationCustomResourceEvent, budget
   return body.Data ?? {};
 }
 
-/** PUTs the answer to the pre-signed URL; rejects after RESPONSE_TIMEOUT_MS. */
+/** PUTs the answer to the pre-signed URL; rejects after `timeoutMs` (RESPONSE_TIMEOUT_MS). */
 export function respond(event: CloudFormationCustomResourceEvent, status: 'SUCCESS' | 'FAILED', reason: string,
-  data: Record<string, string>): Promise<void> {
+  data: Record<string, string>, timeoutMs = RESPONSE_TIMEOUT_MS): Promise<void> {
   const body = JSON.stringify({
     Status: status,
     Reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason,
@@ -92,7 +92,7 @@ export function respond(event: CloudFormationCustomResourceEvent, status: 'SUCCE
         : reject(new Error(`CloudFormation's response URL answered ${res.statusCode}`))));
     });
     req.on('error', reject);
-    req.setTimeout(RESPONSE_TIMEOUT_MS, () => req.destroy(new Error('the response to CloudFormation timed out')));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('the response to CloudFormation timed out')));
     req.end(body);
   });
 }
