@@ -307,7 +307,7 @@ function checkInvariants(g: Generated, template: any): void {
   for (const type of ['AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::Kinesis::Stream']) {
     for (const [id, r] of ofType(resources, type)) {
       const tags: any[] = r.Properties.Tags ?? [];
-      expect(tags.some(t => t.Key === LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG && t.Value === suffixText), `${type} ${id} lacks the ${ENVIRONMENT_SUFFIX_TAG} tag`);
+      expect(tags.some(t => t.Key === LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG && t.Value === suffixText), `${type} ${id} lacks the ${LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG} tag`);
     }
   }
 
