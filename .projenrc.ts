@@ -1,4 +1,6 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
+import { addChecksPackage, CHECKS_DIR, CHECKS_NAME, SHARED_DEV_VERSIONS } from './projenrc/checks';
+import * as ciWorkflow from './projenrc/ci';
 import * as compliance from './projenrc/compliance';
 import * as integ from './projenrc/integ';
 import * as languages from './projenrc/languages';
@@ -18,17 +20,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Construct Hub lists packages with the `awscdk` keyword; the rest is what people search for.
   keywords: [
     'awscdk', 'aws-cdk', 'cdk', 'cdk-construct', 'lgpd', 'brazil', 'data-protection', 'privacy', 'compliance',
-    'cdk-nag', 'kinesis', 'rds', 'postgresql', 'elasticache', 'redis', 'valkey', 'kms', 'real-time', 'pipeline',
+    'kinesis', 'rds', 'postgresql', 'elasticache', 'redis', 'valkey', 'kms', 'real-time', 'pipeline',
   ],
   license: 'Apache-2.0',
   stability: 'experimental',
 
   // aws-cdk-lib 2.257.0 is the newest release whose cloud assembly integ-runner reads, and cdk-nag 3's
   // minimum. It is the dev pin; the peer range stays ^2.257.0 so users can run newer versions.
-  cdkVersion: '2.257.0',
-  constructsVersion: '10.5.1',
-  jsiiVersion: '~6.0.0',
-  typescriptVersion: '~5.9.0',
+  cdkVersion: SHARED_DEV_VERSIONS.cdk,
+  constructsVersion: SHARED_DEV_VERSIONS.constructs,
+  jsiiVersion: SHARED_DEV_VERSIONS.jsii,
+  typescriptVersion: SHARED_DEV_VERSIONS.typescript,
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -37,9 +39,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: release.MIN_NODE_VERSION,
   workflowNodeVersion: release.NODE_LINES[0],
 
-  peerDeps: ['cdk-nag@^3.0.2'],
+  // The construct depends on aws-cdk-lib and constructs only. cdk-nag is for this repository's own tests,
+  // which run the cdk-nag packs and LgpdChecks (the subproject, linked by the npm workspace) on pipelines.
   devDeps: [
-    'cdk-nag@3.0.2',
+    `cdk-nag@${SHARED_DEV_VERSIONS.cdkNag}`,
+    `${CHECKS_NAME}@*`,
     'fast-check@^4.3.0',
     '@aws-cdk/integ-runner@^2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
@@ -47,6 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'jsii-rosetta@~6.0.0',
     // Offline IAM policy evaluation in the tests (endpoint, topic, key and grant policies).
     '@cloud-copilot/iam-simulate@0.1.173',
+    // test/ci-workflow.test.ts reads the generated build workflow.
+    'yaml@^2.8.0',
   ],
 
   // Package names for every jsii target. .NET is left out: see docs/languages.md.
@@ -82,7 +88,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // - @aws-cdk/integ-tests-alpha: each alpha requires the aws-cdk-lib of its own version.
   depsUpgrade: true,
   depsUpgradeOptions: {
-    exclude: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-cdk/integ-tests-alpha'],
+    exclude: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-cdk/integ-tests-alpha', CHECKS_NAME],
     workflowOptions: { schedule: javascript.UpgradeDependenciesSchedule.WEEKLY },
   },
   githubOptions: { mergify: false, pullRequestLint: false },
@@ -92,7 +98,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     extraCliOptions: ['--maxWorkers=2'],
     jestConfig: {
       testTimeout: 120_000,
-      testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/'],
+      testPathIgnorePatterns: ['/node_modules/', '/consumers/', '\\.snapshot/', '<rootDir>/packages/'],
       // consumers/ holds other projects (the consumers, the registries' tools); jest must not index them.
       modulePathIgnorePatterns: ['<rootDir>/consumers/'],
     },
@@ -100,13 +106,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['.projenrc.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    // The checks package type-checks with its own tsconfig.
+    exclude: ['packages'],
     compilerOptions: {},
   },
   eslintOptions: {
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'build-tools'],
+    devdirs: ['test', 'support', 'examples', 'scripts', 'build-tools'],
   },
   gitignore: [
     'cdk.out',
@@ -125,10 +133,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-for (const p of ['/examples/', '/consumers/', '/scripts/', '/reports/', '/docs/']) project.addPackageIgnore(p);
+// support/: code the tests and the scripts share (pipeline variants, the update matrix, the processor's
+// real-store harness); scripts/ never import test/.
+for (const p of ['/examples/', '/consumers/', '/scripts/', '/support/', '/reports/', '/docs/']) project.addPackageIgnore(p);
 
-// projen's default ignore list has a bare `logs` pattern; the CloudWatch Logs rules live in such a folder.
-project.gitignore.addPatterns('!/src/compliance/rules/logs/');
+// LgpdChecks, its own package (projenrc/checks.ts), in an npm workspace with the construct: one
+// package-lock.json, one node_modules, one copy of aws-cdk-lib, constructs and cdk-nag.
+project.package.addField('workspaces', [CHECKS_DIR]);
+addChecksPackage(project);
 
 // The Go module proxy serves the schema version aws-cdk-go v2.257.0 itself requires, not the newest
 // that npm resolves; pacmak copies npm's version into go.mod, so pin it here (see docs/contributing.md).
@@ -159,5 +171,7 @@ ci.spawn(project.tasks.tryFind('lint:cfn')!);
 for (const concern of [compliance, reliability, integ, observability, languages, processor, schema, release]) {
   concern.configure(project);
 }
+// The build workflow runs what `ci` runs (projenrc/ci.ts), so it comes last.
+ciWorkflow.configure(project);
 
 project.synth();

@@ -18,7 +18,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const assembly = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.jsii'), 'utf-8'));
+/** The assemblies of both packages: the construct and the checks. */
+const ASSEMBLIES = ['.jsii', 'packages/cdk-lgpd-checks/.jsii'];
 const problems: string[] = [];
 let checked = 0;
 
@@ -46,28 +47,38 @@ function checkCallable(where: string, callable: any): void {
   if (callable.returns) checkType(`${where} returns`, callable.returns.type);
 }
 
-for (const [fqn, type] of Object.entries<any>(assembly.types)) {
-  checkDocs(fqn, type.docs);
-  for (const member of type.members ?? []) checkDocs(`${fqn}.${member.name}`, member.docs);
-  for (const prop of type.properties ?? []) {
-    checkType(`${fqn}.${prop.name}`, prop.type);
-    checkDocs(`${fqn}.${prop.name}`, prop.docs);
-    if (prop.const && /[0-9][A-Z]/.test(prop.name)) {
-      const renamed = prop.name.replace(/([0-9])([A-Z])/g, '$1_$2');
-      problems.push(`${fqn}.${prop.name}: Python and Java call it ${renamed}; README/@example translations will not run`);
+let typeCount = 0;
+for (const file of ASSEMBLIES) {
+  const assembly = JSON.parse(fs.readFileSync(path.join(__dirname, '..', file), 'utf-8'));
+  typeCount += Object.keys(assembly.types).length;
+  checkAssembly(assembly);
+}
+
+function checkAssembly(assembly: any): void {
+  for (const [fqn, type] of Object.entries<any>(assembly.types)) {
+    checkDocs(fqn, type.docs);
+    for (const member of type.members ?? []) checkDocs(`${fqn}.${member.name}`, member.docs);
+    for (const prop of type.properties ?? []) {
+      checkType(`${fqn}.${prop.name}`, prop.type);
+      checkDocs(`${fqn}.${prop.name}`, prop.docs);
+      if (prop.const && /[0-9][A-Z]/.test(prop.name)) {
+        const renamed = prop.name.replace(/([0-9])([A-Z])/g, '$1_$2');
+        problems.push(`${fqn}.${prop.name}: Python and Java call it ${renamed}; README/@example translations will not run`);
+      }
+      if (type.kind === 'interface' && type.datatype && prop.optional && prop.docs?.default === undefined) {
+        problems.push(`${fqn}.${prop.name}: optional prop without @default`);
+      }
     }
-    if (type.kind === 'interface' && type.datatype && prop.optional && prop.docs?.default === undefined) {
-      problems.push(`${fqn}.${prop.name}: optional prop without @default`);
+    if (type.initializer) checkCallable(`new ${fqn}`, type.initializer);
+    for (const method of type.methods ?? []) {
+      checkCallable(`${fqn}.${method.name}`, method);
+      checkDocs(`${fqn}.${method.name}`, method.docs);
     }
-  }
-  if (type.initializer) checkCallable(`new ${fqn}`, type.initializer);
-  for (const method of type.methods ?? []) {
-    checkCallable(`${fqn}.${method.name}`, method);
-    checkDocs(`${fqn}.${method.name}`, method.docs);
-  }
+}
+
 }
 
 for (const p of problems) console.log(`FAIL ${p}`);
-console.log(`jsii API shape: ${checked} type references in ${Object.keys(assembly.types).length} types, `
+console.log(`jsii API shape: ${checked} type references in ${typeCount} types of ${ASSEMBLIES.length} assemblies, `
   + `${problems.length} problem(s)`);
 process.exit(problems.length > 0 ? 1 : 0);

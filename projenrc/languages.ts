@@ -1,4 +1,14 @@
 import { awscdk } from 'projen';
+import { CHECKS_DIR } from './checks';
+
+/**
+ * What every package:<language> task packs, in one jsii-pacmak run into dist/<language>: the construct
+ * and the checks package (projenrc/checks.ts), released together.
+ */
+function pacmak(target: string, options = ''): string {
+  // --target takes a list: the next option ends it, before the package folders.
+  return `jsii-pacmak -v --target ${target}${options ? ` ${options}` : ''} --outdir dist . ${CHECKS_DIR}`;
+}
 
 /**
  * Languages: packages for every jsii target, the installed-by-name consumer tests in TypeScript,
@@ -16,33 +26,45 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // Tool environments the install scripts create in the checkout (checkov's venv) never ship either.
   for (const p of ['/cdk.out/', '*.cdk.out', '/.ci/', '/.cfnlintrc.yaml', '/rosetta/', '/RULES.md', '/.venv/']) project.addPackageIgnore(p);
 
+  project.tasks.tryFind('package:js')!.reset(pacmak('js'));
+  project.tasks.tryFind('package:python')!.reset(pacmak('python'));
+
   // Java: Maven Central serves cdknag 3.0.2 but its metadata lists only 2.x, so the range pacmak writes
-  // for the cdk-nag peer ([3.0.2,4.0.0)) resolves to nothing. seed-m2.sh installs 3.0.2 into ~/.m2 and
-  // pacmak builds against ~/.m2 (by default it uses a fresh, empty repository per build: slow too).
+  // for the checks package's cdk-nag peer ([3.0.2,4.0.0)) resolves to nothing. seed-m2.sh installs 3.0.2
+  // into ~/.m2 and pacmak builds against ~/.m2 (by default it uses a fresh, empty repository per build:
+  // slow too).
   const packageJava = project.tasks.tryFind('package:java')!;
   packageJava.reset('bash consumers/java/seed-m2.sh');
-  packageJava.exec('jsii-pacmak -v --target java --maven-local-repository="$HOME/.m2/repository"');
+  packageJava.exec(pacmak('java', '--maven-local-repository="$HOME/.m2/repository"'));
 
-  // Go: the Go module proxy does not serve github.com/cdklabs/cdk-nag-go/cdknag/v3, which the Go
-  // module requires (cdk-nag is a peer dependency), so `go mod tidy` fails. Building cdk-nag's own Go
-  // module from its npm package in the same run lets pacmak resolve it locally. It is then moved out of
-  // dist/go into dist/go-deps: the release workflow's Go job (publib-golang) pushes every module in
-  // dist/go to our Go repository, and fails on a module of another repository. test:install serves it
-  // from its Go module proxy directory, beside ours (docs/languages.md).
+  // Go: the Go module proxy does not serve github.com/cdklabs/cdk-nag-go/cdknag/v3, which the checks
+  // package's Go module requires (the construct's does not: it has no cdk-nag dependency), so
+  // `go mod tidy` fails. Building cdk-nag's own Go module from its npm package in the same run lets
+  // pacmak resolve it locally. It is then moved out of dist/go into dist/go-deps: the release workflow's
+  // Go job (publib-golang) pushes every module in dist/go to our Go repository, and fails on a module
+  // of another repository. test:install serves it from its Go module proxy directory, beside ours
+  // (docs/languages.md).
   const packageGo = project.tasks.tryFind('package:go')!;
   // pacmak leaves the files of types that are gone in dist/go: start from an empty one.
   packageGo.reset('rm -rf dist/go dist/go-deps');
-  packageGo.exec('jsii-pacmak -v --target go --outdir dist . node_modules/cdk-nag');
+  packageGo.exec(`${pacmak('go')} node_modules/cdk-nag`);
   packageGo.exec('mkdir -p dist/go-deps && mv dist/go/cdknag dist/go-deps/');
 
   // ---- Examples that compile in every language -----------------------------------------------------
   // README and TSDoc @example snippets (read from .jsii, so after compile) with rosetta/default.ts-fixture.
   // Part of post-compile, so a broken example fails the build, and the translations (.jsii.tabl.json)
   // exist before packaging: every package ships them for Construct Hub.
+  // The README's LgpdChecks example imports the checks package and cdk-nag, which the construct does not
+  // depend on, so rosetta's own compilation directory (the assembly's dependencies only) lacks them.
+  // It compiles in node_modules/.rosetta instead: a folder whose only module is this package (a link
+  // to the root); everything else resolves from the workspace's node_modules, one copy of each.
   const rosetta = project.addTask('rosetta', {
     description: 'Compile and translate every README and @example snippet with jsii-rosetta --strict',
-    exec: 'jsii-rosetta extract --strict',
     env: { JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+    steps: [
+      { exec: 'mkdir -p node_modules/.rosetta/node_modules && ln -sfn ../../.. node_modules/.rosetta/node_modules/cdk-lgpd-data-pipeline' },
+      { exec: 'jsii-rosetta extract --strict --directory node_modules/.rosetta' },
+    ],
   });
 
   // ---- Installed by name ------------------------------------------------------------------------------

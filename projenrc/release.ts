@@ -1,5 +1,6 @@
-import { awscdk, github } from 'projen';
+import { awscdk, Component, github } from 'projen';
 import { JobPermission } from 'projen/lib/github/workflows-model';
+import { CHECKS_DIR, CHECKS_NAME } from './checks';
 
 /**
  * The Node.js release lines the library supports: the LTS lines jsii supports (jsii ends a line's
@@ -37,7 +38,51 @@ const GATE_JOB = 'registries';
  */
 export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   gatePublishJobsOnSecrets(project);
+  releaseTheChecksToo(project);
   testEveryNodeLine(project);
+}
+
+/**
+ * The checks package (projenrc/checks.ts) is released with the construct: one version, one tag, one
+ * workflow. The bump gives it the construct's version and the unbump puts 0.0.0 back, like the root's;
+ * the package tasks pack both into dist/ (projenrc/languages.ts), so each publish job publishes both
+ * (publib publishes every package of its dist/ folder; both Go modules are in one Go repository).
+ */
+function releaseTheChecksToo(project: awscdk.AwsCdkConstructLibrary): void {
+  // package.json as projen writes it: two-space JSON and a final newline.
+  const copyVersion = [
+    'node -e "const fs = require(\'fs\'); const file = \'' + CHECKS_DIR + '/package.json\';',
+    'const manifest = JSON.parse(fs.readFileSync(file, \'utf-8\')); manifest.version = require(\'./package.json\').version;',
+    'fs.writeFileSync(file, JSON.stringify(manifest, undefined, 2) + \'\\n\')"',
+  ].join(' ');
+  project.tasks.tryFind('bump')!.exec(copyVersion);
+  project.tasks.tryFind('unbump')!.exec(copyVersion);
+  new ExtractBothTarballs(project);
+}
+
+/**
+ * projen's packaging jobs (the build workflow's package-<language> and the release workflow's publish
+ * jobs) rebuild a language's packages from the npm tarball: they extract `dist/js/*.tgz` into a fresh
+ * checkout. With two tarballs, each goes to its own package's folder. Runs after projen has added
+ * those jobs (the release workflow's are added when it is synthesized).
+ */
+class ExtractBothTarballs extends Component {
+  public preSynthesize(): void {
+    const extract = [
+      'tar --strip-components=1 -xzvf dist/js/cdk-lgpd-data-pipeline@*.tgz -C .repo',
+      `tar --strip-components=1 -xzvf dist/js/${CHECKS_NAME}@*.tgz -C .repo/${CHECKS_DIR}`,
+    ].join(' && ');
+    const gh = (this.project as awscdk.AwsCdkConstructLibrary).github!;
+    for (const workflow of [gh.tryFindWorkflow('build')!, gh.tryFindWorkflow('release')!]) {
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        if (!('steps' in job)) continue;
+        // projen keeps some jobs' steps as a function it calls when it renders the workflow.
+        const raw: github.workflows.JobStep[] = typeof job.steps === 'function' ? (job.steps as () => github.workflows.JobStep[])() : job.steps;
+        const steps = raw.map(step => step.run === 'tar --strip-components=1 -xzvf dist/js/*.tgz -C .repo' ? { ...step, run: extract } : step);
+        workflow.updateJob(id, { ...job, steps });
+      }
+    }
+  }
 }
 
 /**

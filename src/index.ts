@@ -17,4 +17,4 @@ export type { PipelineAlarmOptions } from './monitoring/pipeline-alarm';
 export type { MonitoringOptions } from './monitoring/options';
 export { PipelineMetrics, StreamMetrics, DatabaseMetrics, CacheMetrics } from './monitoring/metrics';
 export type { PipelineMetricsProps } from './monitoring/metrics';
-export * from './compliance';
+

@@ -104,7 +104,7 @@ export class PipelineNetwork extends Construct {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
-    // The public subnets (a seed requirement, for load balancers a user adds) route 0.0.0.0/0 to the
+    // The public subnets (for load balancers a user adds) route 0.0.0.0/0 to the
     // internet gateway; that is what makes them public. They assign no public IPs, and the data tier
     // lives in the isolated subnets, whose route tables have no such route.
     for (const subnet of this.vpc.publicSubnets) {

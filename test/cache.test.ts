@@ -71,7 +71,7 @@ describe('cache, cluster mode off (default)', () => {
     }
   });
 
-  test('the endpoint is the primary endpoint, and a reader endpoint exists (the seed read an attribute that does not exist)', () => {
+  test('the endpoint is the primary endpoint, and a reader endpoint exists (attributes a replication group has)', () => {
     expect(stack.resolve(pipeline.cacheEndpointAddress)['Fn::GetAtt'][1]).toBe('PrimaryEndPoint.Address');
     expect(stack.resolve(pipeline.cacheEndpointPort)['Fn::GetAtt'][1]).toBe('PrimaryEndPoint.Port');
     expect(stack.resolve(pipeline.cacheReaderEndpointAddress)['Fn::GetAtt'][1]).toBe('ReaderEndPoint.Address');

@@ -5,9 +5,8 @@
  * a real account by the `integ` GitHub workflow. See docs/integration.md. The case itself,
  * its assertions and its hooks are in integ-helpers/suite.ts.
  */
-import { App } from 'aws-cdk-lib';
-import { buildIntegCase } from './integ-helpers/suite';
+import { buildIntegCase, integApp } from './integ-helpers/suite';
 
-const app = new App();
+const app = integApp();
 buildIntegCase(app, 'default');
 app.synth();

@@ -9,9 +9,8 @@
  * See docs/integration.md.
  * The case itself, its assertions and its hooks are in integ-helpers/suite.ts.
  */
-import { App } from 'aws-cdk-lib';
-import { buildIntegCase } from './integ-helpers/suite';
+import { buildIntegCase, integApp } from './integ-helpers/suite';
 
-const app = new App();
+const app = integApp();
 buildIntegCase(app, 'production');
 app.synth();

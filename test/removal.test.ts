@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildVariant, VARIANT_NAMES } from './fixtures/variants';
+import { buildVariant, VARIANT_NAMES } from '../support/variants';
 import { bringYourOwnCaseStacks, defaultCaseStack, productionCaseStack } from './integ-helpers/cases';
 import { buildFastShopApp } from '../examples/fastshop/app';
 

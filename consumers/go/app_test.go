@@ -147,3 +147,16 @@ func TestTheContainerEndpointsAndAnIamProcessorOfYourOwn(t *testing.T) {
 		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "lgpd_processor"})},
 	})
 }
+
+func TestTheTagNamesAreStaticMembersAndTagTheStores(t *testing.T) {
+	suffix, classification := *cdklgpddatapipeline.LgpdDataPipeline_ENVIRONMENT_SUFFIX_TAG(), *cdklgpddatapipeline.LgpdDataPipeline_DATA_CLASSIFICATION_TAG()
+	if suffix != "lgpd:environment-suffix" || classification != "lgpd:data-classification" {
+		t.Fatalf("unexpected tag names %q and %q", suffix, classification)
+	}
+	template.HasResourceProperties(jsii.String("AWS::Kinesis::Stream"), map[string]interface{}{
+		"Tags": assertions.Match_ArrayWith(&[]interface{}{
+			map[string]interface{}{"Key": classification, "Value": "payment-data"},
+			map[string]interface{}{"Key": suffix, "Value": "consumer"},
+		}),
+	})
+}

@@ -107,3 +107,17 @@ def test_the_container_endpoints_and_an_iam_processor_of_your_own(template, byo)
         "AWS::Lambda::Function",
         {"FunctionName": "lgpd-processor-byo-audit", "Environment": {"Variables": Match.object_like({"DB_IAM_USER": "lgpd_processor"})}},
     )
+
+
+def test_the_tag_names_are_static_members_and_tag_the_stores(template):
+    assert LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG == "lgpd:environment-suffix"
+    assert LgpdDataPipeline.DATA_CLASSIFICATION_TAG == "lgpd:data-classification"
+    template.has_resource_properties(
+        "AWS::Kinesis::Stream",
+        {
+            "Tags": Match.array_with([
+                {"Key": LgpdDataPipeline.DATA_CLASSIFICATION_TAG, "Value": "payment-data"},
+                {"Key": LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG, "Value": "consumer"},
+            ])
+        },
+    )

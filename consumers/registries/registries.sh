@@ -6,8 +6,9 @@
 #   npm    Verdaccio on port 4873, `npm publish` (release workflow: publib-npm, `npm publish`)
 #   PyPI   pypiserver on port 8080, `twine check` and `twine upload` (publib-pypi: twine)
 #   Maven  a file:// repository, `mvn deploy:deploy-file` (publib-maven: `mvn deploy` to Central)
-#   Go     a GOPROXY=file:// directory written by consumers/registries/goproxy (publib-golang: a
-#          git push to the Go repository, which proxy.golang.org then serves)
+#   Go     GOPROXY=file:// directories written by consumers/registries/goproxy (publib-golang: a
+#          git push to the Go repository, which proxy.golang.org then serves): one with our modules,
+#          one with cdk-nag's, which no proxy serves and only the checks package needs
 #
 # Neither server has an uplink: our package can only come from here (even once the real one is
 # published), and everything else a consumer installs comes from the usual registries.
@@ -21,6 +22,7 @@ NPM_REGISTRY="http://127.0.0.1:${NPM_PORT}/"
 PYPI_INDEX="http://127.0.0.1:${PYPI_PORT}/simple/"
 MAVEN_REPOSITORY="${REGISTRY_DIR}/maven"
 GO_PROXY_DIR="${REGISTRY_DIR}/go"
+GO_DEPS_PROXY_DIR="${REGISTRY_DIR}/go-deps"
 registry_pids=()
 
 # Waits until URL answers, or fails after 60 s or when the server (PID) has exited.
@@ -43,7 +45,7 @@ port_free() { # port name
 }
 
 start_registries() {
-  mkdir -p "${REGISTRY_DIR}/npm" "${REGISTRY_DIR}/pypi" "${MAVEN_REPOSITORY}" "${GO_PROXY_DIR}"
+  mkdir -p "${REGISTRY_DIR}/npm" "${REGISTRY_DIR}/pypi" "${MAVEN_REPOSITORY}" "${GO_PROXY_DIR}" "${GO_DEPS_PROXY_DIR}"
   port_free "${NPM_PORT}" verdaccio && port_free "${PYPI_PORT}" pypiserver || return 1
 
   # Anyone may publish (the registry is local and gone after the run); no uplinks.
@@ -70,7 +72,7 @@ EOF
     "${REGISTRY_DIR}/pypi" > "${LOG_DIR}/pypiserver.log" 2>&1 &
   registry_pids+=($!)
   wait_for "${PYPI_INDEX}" "$!" pypiserver || return 1
-  echo "registries: npm ${NPM_REGISTRY}, PyPI ${PYPI_INDEX}, Maven file://${MAVEN_REPOSITORY}, Go file://${GO_PROXY_DIR}"
+  echo "registries: npm ${NPM_REGISTRY}, PyPI ${PYPI_INDEX}, Maven file://${MAVEN_REPOSITORY}, Go file://${GO_PROXY_DIR} and file://${GO_DEPS_PROXY_DIR}"
 }
 
 stop_registries() {
@@ -81,11 +83,15 @@ stop_registries() {
   registry_pids=()
 }
 
-# npm: the tarball jsii-pacmak built. npm publish needs a token for the registry, any token; it goes
-# in a user config outside the package folder (a token file inside it would be packed).
+# npm: the tarballs jsii-pacmak built, one by one (as publib-npm does). npm publish needs a token for
+# the registry, any token; it goes in a user config outside the package folder (a token file inside it
+# would be packed).
 publish_npm() {
+  local tarball
   printf '//127.0.0.1:%s/:_authToken=local\n' "${NPM_PORT}" > "${REGISTRY_DIR}/npmrc"
-  npm publish dist/js/*.tgz --registry "${NPM_REGISTRY}" --userconfig "${REGISTRY_DIR}/npmrc" --loglevel=warn
+  for tarball in dist/js/*.tgz; do
+    npm publish "${tarball}" --registry "${NPM_REGISTRY}" --userconfig "${REGISTRY_DIR}/npmrc" --loglevel=warn || return 1
+  done
 }
 
 # PyPI: twine check fails on metadata PyPI would reject (the long description's markup, for one).
@@ -95,12 +101,14 @@ publish_pypi() {
       --repository-url "http://127.0.0.1:${PYPI_PORT}/" -u local -p local dist/python/*
 }
 
-# Maven: first the POM elements Maven Central requires of every release (it rejects a deployment that
-# lacks one), then the jar with its POM, sources and javadoc, as `mvn deploy` would upload them.
+# Maven: for each artifact, first the POM elements Maven Central requires of every release (it rejects
+# a deployment that lacks one), then the jar with its POM, sources and javadoc, as `mvn deploy` would
+# upload them. The construct's POM must not name cdk-nag: only the checks need it.
 publish_maven() { # version
-  local dir="dist/java/io/github/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline/$1"
-  local base="${dir}/cdk-lgpd-data-pipeline-$1"
-  python3 - "${base}.pom" <<'EOF' || return 1
+  local artifact base
+  for artifact in cdk-lgpd-data-pipeline cdk-lgpd-checks; do
+    base="dist/java/io/github/cdk-lgpd-data-pipeline/${artifact}/$1/${artifact}-$1"
+    python3 - "${base}.pom" "${artifact}" <<'EOF' || return 1
 import sys
 import xml.etree.ElementTree as ET
 ns = {"m": "http://maven.apache.org/POM/4.0.0"}
@@ -110,17 +118,23 @@ required = ["m:groupId", "m:artifactId", "m:version", "m:name", "m:description",
 missing = [p.replace("m:", "") for p in required if not (pom.findtext(p, namespaces=ns) or "").strip()]
 if missing:
     sys.exit(f"{sys.argv[1]}: Maven Central requires {', '.join(missing)}")
-print(f"{sys.argv[1]}: has every element Maven Central requires")
+dependencies = [d.findtext("m:artifactId", namespaces=ns) for d in pom.findall("m:dependencies/m:dependency", ns)]
+if sys.argv[2] == "cdk-lgpd-data-pipeline" and "cdknag" in dependencies:
+    sys.exit(f"{sys.argv[1]}: the construct's POM depends on cdknag")
+print(f"{sys.argv[1]}: has every element Maven Central requires; depends on {', '.join(dependencies)}")
 EOF
-  mvn --batch-mode --no-transfer-progress --quiet \
-    org.apache.maven.plugins:maven-deploy-plugin:3.1.2:deploy-file \
-    -Dfile="${base}.jar" -DpomFile="${base}.pom" -Dsources="${base}-sources.jar" -Djavadoc="${base}-javadoc.jar" \
-    -Durl="file://${MAVEN_REPOSITORY}" -DrepositoryId=local
+    mvn --batch-mode --no-transfer-progress --quiet \
+      org.apache.maven.plugins:maven-deploy-plugin:3.1.2:deploy-file \
+      -Dfile="${base}.jar" -DpomFile="${base}.pom" -Dsources="${base}-sources.jar" -Djavadoc="${base}-javadoc.jar" \
+      -Durl="file://${MAVEN_REPOSITORY}" -DrepositoryId=local || return 1
+  done
 }
 
-# Go: our module (dist/go, what the release workflow pushes) and cdk-nag's, which no Go proxy serves
-# (dist/go-deps, see package:go in projenrc/languages.ts).
+# Go: our modules (dist/go, what the release workflow pushes: the construct's and the checks') in one
+# directory, cdk-nag's (dist/go-deps, see package:go in projenrc/languages.ts), which no Go proxy serves,
+# in another, so a consumer that is not given the second cannot use it.
 publish_go() {
   (cd "${REGISTRIES_HOME}/goproxy" && go build -o "${REGISTRY_DIR}/goproxy" .) &&
-    "${REGISTRY_DIR}/goproxy" -out "${GO_PROXY_DIR}" dist/go dist/go-deps
+    "${REGISTRY_DIR}/goproxy" -out "${GO_PROXY_DIR}" dist/go &&
+    "${REGISTRY_DIR}/goproxy" -out "${GO_DEPS_PROXY_DIR}" dist/go-deps
 }

@@ -8,6 +8,7 @@
  * the package's type declarations, and runs it (`node app.js`, templates into $CONSUMER_OUTDIR).
  */
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -90,7 +91,25 @@ export function buildConsumerApp(outdir: string): App {
   return app;
 }
 
+/**
+ * The tag names, read as every language reads them (static members), and the tags they name on the
+ * stream of the first stack. Throws when either differs.
+ */
+export function checkTagNames(app: App): void {
+  // In the order CloudFormation gets them: sorted by key.
+  const expected = { [LgpdDataPipeline.DATA_CLASSIFICATION_TAG]: 'payment-data', [LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG]: 'consumer' };
+  if (LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG !== 'lgpd:environment-suffix' || LgpdDataPipeline.DATA_CLASSIFICATION_TAG !== 'lgpd:data-classification') {
+    throw new Error(`unexpected tag names: ${Object.keys(expected).join(', ')}`);
+  }
+  Template.fromStack(app.node.findChild('LgpdConsumer') as Stack).hasResourceProperties('AWS::Kinesis::Stream', {
+    Tags: Match.arrayWith(Object.entries(expected).map(([Key, Value]) => ({ Key, Value }))),
+  });
+}
+
 if (require.main === module) {
-  const assembly = buildConsumerApp(process.env.CONSUMER_OUTDIR ?? 'cdk.out').synth();
+  const app = buildConsumerApp(process.env.CONSUMER_OUTDIR ?? 'cdk.out');
+  const assembly = app.synth();
   for (const s of assembly.stacks) console.log(`typescript: ${s.stackName} -> ${assembly.directory}/${s.templateFile}`);
+  checkTagNames(app);
+  console.log(`typescript: tags ${LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG} and ${LgpdDataPipeline.DATA_CLASSIFICATION_TAG} on the stream`);
 }

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
-import { LgpdChecks } from 'cdk-lgpd-data-pipeline';
+import { LgpdChecks } from 'cdk-lgpd-checks';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildConsumerApp } from './app';
 

@@ -135,8 +135,8 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'empty app (floor)', script: 'empty.js', args: [], pipelines: 0 },
-  { name: 'seed-only stack (plain aws-cdk-lib)', script: 'seed.js', args: [], pipelines: 0 },
-  { name: 'seed + flow logs, closed SG, alarms', script: 'seed-plus.js', args: [], pipelines: 0 },
+  { name: 'hand-written stack (plain aws-cdk-lib)', script: 'baseline.js', args: [], pipelines: 0 },
+  { name: 'hand-written + flow logs, closed SG, alarms', script: 'baseline-plus.js', args: [], pipelines: 0 },
   { name: 'FastShop example', script: 'fastshop.js', args: [], pipelines: 1 },
   { name: '1 pipeline', script: 'pipelines.js', args: ['1'], pipelines: 1 },
   { name: '1 pipeline, alarms off', script: 'pipelines.js', args: ['1', 'no-alarms'], pipelines: 1 },
@@ -220,7 +220,7 @@ function main(): void {
   }
 
   const floor = ms('empty app (floor)');
-  const seed = ms('seed-only stack (plain aws-cdk-lib)');
+  const baseline = ms('hand-written stack (plain aws-cdk-lib)');
   const fastshop = ms('FastShop example');
   const one = ms('1 pipeline');
   const ten = ms('10 pipelines');
@@ -229,19 +229,19 @@ function main(): void {
   const extra10 = (ten - one) / 9;
   const extra25 = (twentyFive - one) / 24;
   const cpuOf = (name: string) => cpu(name);
-  const [cFloor, cSeed, cFastshop, cOne, cTen, cTwentyFive] = ['empty app (floor)', 'seed-only stack (plain aws-cdk-lib)',
+  const [cFloor, cBaseline, cFastshop, cOne, cTen, cTwentyFive] = ['empty app (floor)', 'hand-written stack (plain aws-cdk-lib)',
     'FastShop example', '1 pipeline', '10 pipelines', '25 pipelines'].map(cpuOf);
   const cFirst = cOne - cFloor;
   const cExtra10 = (cTen - cOne) / 9;
   const cExtra25 = (cTwentyFive - cOne) / 24;
   console.log('\nRatios (medians of this run):                 wall          CPU');
   const line = (label: string, wall: string, cpuText: string) => console.log(`  ${label.padEnd(36)} ${wall.padStart(12)} ${cpuText.padStart(12)}`);
-  line('FastShop / seed-only', `${(fastshop / seed).toFixed(3)}x`, `${(cFastshop / cSeed).toFixed(3)}x`);
-  const seedPlus = ms('seed + flow logs, closed SG, alarms');
-  const cSeedPlus = cpu('seed + flow logs, closed SG, alarms');
-  line('seed + extras / seed-only', `${(seedPlus / seed).toFixed(3)}x`, `${(cSeedPlus / cSeed).toFixed(3)}x`);
-  line('FastShop / seed + extras', `${(fastshop / seedPlus).toFixed(3)}x`, `${(cFastshop / cSeedPlus).toFixed(3)}x`);
-  line('seed-only / floor', `${(seed / floor).toFixed(3)}x`, `${(cSeed / cFloor).toFixed(3)}x`);
+  line('FastShop / hand-written', `${(fastshop / baseline).toFixed(3)}x`, `${(cFastshop / cBaseline).toFixed(3)}x`);
+  const baselinePlus = ms('hand-written + flow logs, closed SG, alarms');
+  const cBaselinePlus = cpu('hand-written + flow logs, closed SG, alarms');
+  line('hand-written + extras / hand-written', `${(baselinePlus / baseline).toFixed(3)}x`, `${(cBaselinePlus / cBaseline).toFixed(3)}x`);
+  line('FastShop / hand-written + extras', `${(fastshop / baselinePlus).toFixed(3)}x`, `${(cFastshop / cBaselinePlus).toFixed(3)}x`);
+  line('hand-written / floor', `${(baseline / floor).toFixed(3)}x`, `${(cBaseline / cFloor).toFixed(3)}x`);
   line('FastShop / floor', `${(fastshop / floor).toFixed(3)}x`, `${(cFastshop / cFloor).toFixed(3)}x`);
   line('first pipeline (1 pipeline - floor)', `${Math.round(first)} ms`, `${Math.round(cFirst)} ms`);
   line('  of which the 11 alarms and topic', `${Math.round(one - ms('1 pipeline, alarms off'))} ms`, `${Math.round(cOne - cpu('1 pipeline, alarms off'))} ms`);
@@ -251,7 +251,7 @@ function main(): void {
 
   console.log('\nDeploy-time estimate on paper (longest weighted path; lower bound = slowest single resource):');
   const estimates: Record<string, DeployEstimate> = {};
-  for (const c of CASES.filter(x => x.name === 'seed-only stack (plain aws-cdk-lib)' || x.name === 'FastShop example' || x.name === '1 pipeline')) {
+  for (const c of CASES.filter(x => x.name === 'hand-written stack (plain aws-cdk-lib)' || x.name === 'FastShop example' || x.name === '1 pipeline')) {
     const [t] = templates(outdirOf(c));
     const e = estimateDeploy(t);
     estimates[c.name] = e;
@@ -262,7 +262,7 @@ function main(): void {
   }
 
   console.log('\nTargets:');
-  check(fastshop / seed <= 1.15, `FastShop synthesizes within 1.15x of the seed-only stack (wall ${(fastshop / seed).toFixed(3)}x, CPU ${(cFastshop / cSeed).toFixed(3)}x)`);
+  check(fastshop / baseline <= 1.15, `FastShop synthesizes within 1.15x of the hand-written stack (wall ${(fastshop / baseline).toFixed(3)}x, CPU ${(cFastshop / cBaseline).toFixed(3)}x)`);
   check(extra25 <= first && cExtra25 <= cFirst, `each extra pipeline costs no more than the first (wall ${Math.round(extra25)} <= ${Math.round(first)} ms, CPU ${Math.round(cExtra25)} <= ${Math.round(cFirst)} ms)`);
   const lone = estimates['1 pipeline'];
   check(lone.criticalSeconds <= lone.lowerBoundSeconds * 1.05, `one pipeline alone: critical path within 5% of its lower bound (${lone.criticalSeconds} s <= ${lone.lowerBoundSeconds * 1.05} s)`);

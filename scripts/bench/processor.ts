@@ -5,7 +5,7 @@
  *
  * One execution environment (one Node process running the bundled handler, frozen between invocations
  * as Lambda does) against PostgreSQL 17 and Redis with TLS, started as in the tests
- * (test/processor/harness). BENCH_RECORDS records (default 20,000) for 1,000 customers, in batches of
+ * (support/processor-harness). BENCH_RECORDS records (default 20,000) for 1,000 customers, in batches of
  * 100, one after the other as one shard's event source mapping delivers them; every 10th batch is
  * delivered twice, as after a failed invocation. Afterwards both stores are read back: every record
  * must be in PostgreSQL exactly once and in its customer's cache entry, whose newest transaction must be
@@ -18,9 +18,9 @@
  */
 import { execFileSync } from 'child_process';
 import * as os from 'os';
-import { LambdaEnvironment, SCHEMA_BUNDLE } from '../../test/processor/harness/environment';
-import { expectedCache, kinesisEvent, kinesisRecord, transactions } from '../../test/processor/harness/events';
-import { Stores } from '../../test/processor/harness/stores';
+import { LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
+import { expectedCache, kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
+import { Stores } from '../../support/processor-harness/stores';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? '20000');
 const BATCH = 100;

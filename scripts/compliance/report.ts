@@ -11,10 +11,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Validations } from 'aws-cdk-lib';
+import { LgpdChecks } from 'cdk-lgpd-checks';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { LgpdChecks } from '../../src';
-import { buildVariant, VARIANT_NAMES } from '../../test/fixtures/variants';
+import { buildVariant, VARIANT_NAMES } from '../../support/variants';
 
 interface Row { ruleId: string; resource: string; compliance: string; level: string; reason: string; info: string }
 

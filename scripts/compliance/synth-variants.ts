@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildVariant, variantOutdir, VariantName } from '../../test/fixtures/variants';
+import { buildVariant, variantOutdir, VariantName } from '../../support/variants';
 
 for (const name of ['production', 'destroyable'] as VariantName[]) {
   const outdir = variantOutdir(name);

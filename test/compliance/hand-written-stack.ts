@@ -6,8 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 
 /**
- * The seed's resources written by hand the way the original program did (the "before" of the
- * compliance figures): a two-AZ VPC with public and private subnets, a customer-managed key, a stream
+ * The pipeline's core resources written by hand in plain aws-cdk-lib, encrypted and nothing more (the
+ * "before" of the compliance figures): a two-AZ VPC with public and private subnets, a customer-managed key, a stream
  * encrypted with it, encrypted PostgreSQL in private subnets, a two-node Redis replication group with
  * failover and encryption, security groups that admit only the VPC. Encrypted, but nothing more.
  */

@@ -1,7 +1,7 @@
 import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { buildVariant, VARIANT_NAMES, VariantName } from '../fixtures/variants';
+import { buildVariant, VARIANT_NAMES, VariantName } from '../../support/variants';
 
 /** The four cdk-nag packs the issue names, fresh instances (a pack keeps state between runs). */
 export function cdkNagPacks(): NagPack[] {

@@ -1,8 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { LgpdChecks } from 'cdk-lgpd-checks';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgements, cdkNagPacks, findings, resourceCount, variants } from './nag';
-import { LgpdChecks, LgpdDataPipeline } from '../../src';
+import { LgpdDataPipeline } from '../../src';
 import { buildIntegCase, CASE_NAMES } from '../integ-helpers/suite';
 
 /**

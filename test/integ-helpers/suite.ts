@@ -7,6 +7,7 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { addPipelineAssertions, ExpectedPipeline } from './assertions';
 import { assertionStack, bringYourOwnCaseStacks, defaultCaseStack, INTEG_REGION, PipelineCaseStack, productionCaseStack, SUFFIXES } from './cases';
 
@@ -33,6 +34,14 @@ export interface IntegCase {
 
 /** Deletes the log groups Lambda made for the functions of the stacks whose names start with `prefix`. */
 const deleteLambdaLogs = (prefix: string) => `bash integ-helpers/delete-lambda-logs.sh ${INTEG_REGION} ${prefix}`;
+
+/**
+ * The app of an integration case. Its cloud assembly is committed (test/integ.<case>.ts.snapshot), so
+ * it records no stack traces: they hold the paths of the machine that wrote the snapshot.
+ */
+export function integApp(): App {
+  return new App({ context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true, [cxapi.DISABLE_METADATA_STACK_TRACE]: true } });
+}
 
 export function buildIntegCase(app: App, name: CaseName): IntegCase {
   let stacks: Stack[];

@@ -8,7 +8,7 @@
 import { App } from 'aws-cdk-lib';
 import { ANONYMOUS, arn, Assembly, CLOUDWATCH, decide, evaluate, OTHER_ACCOUNT, ResolvedStack, TEST_ACCOUNT, TEST_REGION } from './simulate';
 import { buildFastShopApp } from '../../examples/fastshop/app';
-import { buildVariant } from '../fixtures/variants';
+import { buildVariant } from '../../support/variants';
 import { bringYourOwnCaseStacks, productionCaseStack } from '../integ-helpers/cases';
 
 /** Where the alarm topic, its key and one alarm of a pipeline are, resolved. */

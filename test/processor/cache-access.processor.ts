@@ -1,6 +1,6 @@
 /**
  * The pipeline's Redis users, with the access strings the template gives ElastiCache
- * (src/private/cache-access.ts), set on a real Redis 7.0 with ACL SETUSER (harness/stores.ts): the
+ * (src/private/cache-access.ts), set on a real Redis 7.0 with ACL SETUSER (support/processor-harness/stores.ts): the
  * processor, signed in as its user, does its job and nothing else; the user group's `default` user
  * can do nothing; and the AUTH token option still works.
  *
@@ -10,9 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
-import { LambdaEnvironment } from './harness/environment';
-import { expectedCache, kinesisEvent, kinesisRecord, transactions } from './harness/events';
-import { REDIS_PORT, setUser, Stores } from './harness/stores';
+import { LambdaEnvironment } from '../../support/processor-harness/environment';
+import { expectedCache, kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
+import { REDIS_PORT, setUser, Stores } from '../../support/processor-harness/stores';
 import { DEFAULT_USER, PROCESSOR_USER } from '../../src/private/cache-access';
 
 let stores: Stores;

@@ -6,10 +6,10 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { kinesisRecord } from './harness/events';
 import { readConfig } from '../../handlers/transaction-processor/config';
 import { isRejected, parseRecord } from '../../handlers/transaction-processor/transaction';
 import { CacheAccess, DatabaseAuthentication, LgpdDataPipelineProps, TransactionProcessorOptions } from '../../src';
+import { kinesisRecord } from '../../support/processor-harness/events';
 import { build } from '../util';
 
 /**

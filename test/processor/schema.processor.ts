@@ -1,5 +1,5 @@
 /**
- * The database schema made at deploy time, against PostgreSQL 17 started here (harness/stores.ts):
+ * The database schema made at deploy time, against PostgreSQL 17 started here (support/processor-harness/stores.ts):
  * the bundled migration function (assets/handlers/schema-migrations, `index.handler`) signs in as a
  * stand-in for the RDS master user (CREATEROLE and owner of the database, not a superuser) and applies
  * the migrations; the bundled custom resource function (`index.onEvent`) invokes it and answers
@@ -24,10 +24,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { makeAuthority } from './harness/certificates';
-import { LambdaEnvironment, SCHEMA_BUNDLE } from './harness/environment';
-import { kinesisEvent, kinesisRecord, transactions } from './harness/events';
-import { APP_USER, MASTER_USER, POSTGRES_PORT, Stores } from './harness/stores';
+import { makeAuthority } from '../../support/processor-harness/certificates';
+import { LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
+import { kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
+import { APP_USER, MASTER_USER, POSTGRES_PORT, Stores } from '../../support/processor-harness/stores';
 import { ADVISORY_LOCK_KEY, loadMigrations, migrate } from '../../handlers/schema-migrations/migrate';
 
 const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 'migrations');

@@ -21,10 +21,10 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { LambdaEnvironment } from './harness/environment';
-import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from './harness/events';
-import { FaultyLink } from './harness/faulty-link';
-import { APP_USER, POSTGRES_PORT, REDIS_CLUSTER_PORTS, REDIS_PORT, RedisCluster, Stores } from './harness/stores';
+import { LambdaEnvironment } from '../../support/processor-harness/environment';
+import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from '../../support/processor-harness/events';
+import { FaultyLink } from '../../support/processor-harness/faulty-link';
+import { APP_USER, POSTGRES_PORT, REDIS_CLUSTER_PORTS, REDIS_PORT, RedisCluster, Stores } from '../../support/processor-harness/stores';
 import { PROCESSOR_USER } from '../../src/private/cache-access';
 
 let stores: Stores;
@@ -94,7 +94,7 @@ function withoutTtl(dump: Record<string, { value: unknown; ttl: number }>): Reco
   return Object.fromEntries(Object.entries(dump).map(([k, v]) => [k, v.value]));
 }
 
-/** Asserts that the cache holds exactly what `payloads` imply (worked out in harness/events.ts). */
+/** Asserts that the cache holds exactly what `payloads` imply (worked out in support/processor-harness/events.ts). */
 async function expectCacheToReflect(payloads: readonly TransactionPayload[], ttlSeconds = 3600): Promise<void> {
   const expected = expectedCache(payloads);
   const dump = await cacheDump();

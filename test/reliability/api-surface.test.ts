@@ -21,7 +21,6 @@ const EXPORTED_NAMES = [
   'DatabaseLogin',
   'DatabaseMetrics',
   'DatabaseRole',
-  'LgpdChecks',
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineConventions',

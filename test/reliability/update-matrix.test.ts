@@ -9,7 +9,7 @@ import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App } from 'aws-cdk-lib';
 import { FastShopStack } from '../../examples/fastshop/app';
 import { CacheAccess } from '../../src';
-import { BASELINE, CHANGES, classify, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../fixtures/update-matrix';
+import { BASELINE, CHANGES, classify, computeMatrix, DOCS_FILE, MatrixRow, renderTable, tableInDocs } from '../../support/update-matrix';
 
 describe('update matrix', () => {
   let rows: MatrixRow[];

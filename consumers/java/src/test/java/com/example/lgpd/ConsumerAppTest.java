@@ -125,4 +125,13 @@ class ConsumerAppTest {
                 "FunctionName", "lgpd-processor-byo-audit",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "lgpd_processor")))));
     }
+
+    @Test
+    void theTagNamesAreStaticMembersAndTagTheStores() {
+        assertEquals("lgpd:environment-suffix", LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG);
+        assertEquals("lgpd:data-classification", LgpdDataPipeline.DATA_CLASSIFICATION_TAG);
+        template.hasResourceProperties("AWS::Kinesis::Stream", Map.of("Tags", Match.arrayWith(List.of(
+                Map.of("Key", LgpdDataPipeline.DATA_CLASSIFICATION_TAG, "Value", "payment-data"),
+                Map.of("Key", LgpdDataPipeline.ENVIRONMENT_SUFFIX_TAG, "Value", "consumer")))));
+    }
 }

@@ -1,6 +1,6 @@
 /**
  * The hand-written evaluator behind LgpdChecks' AlarmActionDeliverable rule
- * (src/compliance/private/policy-evaluation.ts) must decide exactly what the offline IAM simulator
+ * (src/private/policy-evaluation.ts) must decide exactly what the offline IAM simulator
  * (@cloud-copilot/iam-simulate) decides, for CloudWatch's requests against generated topic policies and
  * key policies. The generator uses only the policy language the evaluator claims to understand; what it
  * does with anything else (an unknown statement never allows, and always denies) is tested by example.
@@ -8,8 +8,8 @@
  * FC_SEED and FC_PATH replay a failure; FC_NUM_RUNS sets the runs (default 300 per property).
  */
 import * as fc from 'fast-check';
-import { evaluateResourcePolicy, ServiceRequest } from '../../src/compliance/private/policy-evaluation';
-import { arn, CLOUDWATCH, decide, OTHER_ACCOUNT, TEST_ACCOUNT, TEST_REGION } from '../policy/simulate';
+import { arn, CLOUDWATCH, decide, OTHER_ACCOUNT, TEST_ACCOUNT, TEST_REGION } from './simulator';
+import { evaluateResourcePolicy, ServiceRequest } from '../src/private/policy-evaluation';
 
 const TOPIC = arn('sns', 'lgpd-pipeline-alarms-dev');
 const KEY = arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab');

@@ -1,7 +1,7 @@
 /**
- * The seed's resources written by hand with plain aws-cdk-lib, nothing more: a VPC, a KMS key, an
+ * The pipeline's core resources written by hand with plain aws-cdk-lib, nothing more: a VPC, a KMS key, an
  * encrypted Kinesis stream, RDS PostgreSQL, an ElastiCache replication group, two security groups,
- * and the eight outputs the seed program registers. Shared by seed.ts and seed-plus.ts.
+ * and the eight outputs a pipeline of this shape exports. Shared by baseline.ts and baseline-plus.ts.
  */
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,13 +10,13 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 
-export interface SeedOptions {
+export interface BaselineOptions {
   /** Close the VPC's default security group the plain aws-cdk-lib way. */
   readonly restrictDefaultSecurityGroup?: boolean;
 }
 
-/** Builds the seed's resources in `stack` and returns the ones a caller adds to. */
-export function buildSeed(stack: Stack, options: SeedOptions = {}) {
+/** Builds the core resources in `stack` and returns the ones a caller adds to. */
+export function buildBaseline(stack: Stack, options: BaselineOptions = {}) {
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,

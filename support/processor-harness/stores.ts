@@ -9,7 +9,7 @@ import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE, type Outcome } from './environment';
-import { PROCESSOR_USER, type CacheUserAccess } from '../../../src/private/cache-access';
+import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-access';
 
 /**
  * Real stores for the processor's tests and benchmark, on 127.0.0.1 only, started and stopped here:

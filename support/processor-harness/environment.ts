@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 
 /** The bundle the build makes (projenrc/processor.ts) and Lambda runs: `index.handler` in this folder. */
-export const BUNDLE = join(__dirname, '..', '..', '..', 'assets', 'handlers', 'transaction-processor', 'index.js');
+export const BUNDLE = join(__dirname, '..', '..', 'assets', 'handlers', 'transaction-processor', 'index.js');
 
 /** The bundle of the schema functions: `index.handler` (the migrations) and `index.onEvent` (the custom resource). */
-export const SCHEMA_BUNDLE = join(__dirname, '..', '..', '..', 'assets', 'handlers', 'schema-migrations', 'index.js');
+export const SCHEMA_BUNDLE = join(__dirname, '..', '..', 'assets', 'handlers', 'schema-migrations', 'index.js');
 
 /** What one invocation returned, or the error the handler threw (Lambda then retries the whole batch). */
 export type Outcome<R = KinesisStreamBatchResponse> =
@@ -26,7 +26,7 @@ export interface FunctionOptions {
 
 /**
  * One Lambda execution environment: a Node process that loads the bundled handler once and runs
- * invocations one at a time (test/processor/harness/runtime.cjs), with exactly the environment
+ * invocations one at a time (support/processor-harness/runtime.cjs), with exactly the environment
  * variables given (nothing is inherited but PATH), frozen between invocations. Its stdout (the
  * handler's JSON log lines) is kept.
  */

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { LgpdChecks, LgpdChecksProps } from '../../../src';
+import { LgpdChecks, LgpdChecksProps } from '../../src';
 
 /**
  * Builds one stack (in sa-east-1 unless told otherwise; `region: null` makes it env-agnostic), runs

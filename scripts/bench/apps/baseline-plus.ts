@@ -1,5 +1,5 @@
 /**
- * The seed-only stack plus what the other requirements add, written the plain aws-cdk-lib way: flow logs
+ * The hand-written stack plus what the other requirements add, written the plain aws-cdk-lib way: flow logs
  * of all traffic to a KMS-encrypted log group, the default security group closed
  * (`restrictDefaultSecurityGroup`), an encrypted SNS topic and the eleven alarms of the pipeline's
  * monitoring. It is what a user who skipped the construct would write to pass the same reviews (still
@@ -12,12 +12,12 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { buildBaseline } from './baseline-stack';
 import { benchApp, synthAndReport } from './common';
-import { buildSeed } from './seed-stack';
 
 const app = benchApp();
-const stack = new Stack(app, 'SeedPlus', { env: { region: 'sa-east-1' } });
-const { key, vpc, stream, db, cache } = buildSeed(stack, { restrictDefaultSecurityGroup: true });
+const stack = new Stack(app, 'BaselinePlus', { env: { region: 'sa-east-1' } });
+const { key, vpc, stream, db, cache } = buildBaseline(stack, { restrictDefaultSecurityGroup: true });
 
 const flowLogs = new logs.LogGroup(stack, 'FlowLogs', { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR });
 vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
