@@ -10,10 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
+import { DEFAULT_USER, PROCESSOR_USER } from '../../src/private/cache-access';
 import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
 import { REDIS_PORT, setUser, Stores } from '../../support/processor-harness/stores';
-import { DEFAULT_USER, PROCESSOR_USER } from '../../src/private/cache-access';
 
 let stores: Stores;
 const environments: LambdaEnvironment[] = [];

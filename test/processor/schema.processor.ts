@@ -24,11 +24,11 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { ADVISORY_LOCK_KEY, loadMigrations, migrate } from '../../handlers/schema-migrations/migrate';
 import { makeAuthority } from '../../support/processor-harness/certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
 import { kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
 import { APP_USER, MASTER_USER, POSTGRES_PORT, Stores } from '../../support/processor-harness/stores';
-import { ADVISORY_LOCK_KEY, loadMigrations, migrate } from '../../handlers/schema-migrations/migrate';
 
 const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 'migrations');
 const FIRST = '0001_transactions_and_processor_role.sql';

@@ -21,11 +21,11 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { PROCESSOR_USER } from '../../src/private/cache-access';
 import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from '../../support/processor-harness/events';
 import { FaultyLink } from '../../support/processor-harness/faulty-link';
 import { APP_USER, POSTGRES_PORT, REDIS_CLUSTER_PORTS, REDIS_PORT, RedisCluster, Stores } from '../../support/processor-harness/stores';
-import { PROCESSOR_USER } from '../../src/private/cache-access';
 
 let stores: Stores;
 const environments: LambdaEnvironment[] = [];
