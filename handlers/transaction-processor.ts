@@ -1,76 +1,34 @@
 /**
- * The reference transaction processor: a Lambda function behind a Kinesis event source mapping with
- * `FunctionResponseTypes: ReportBatchItemFailures`. Each record is a transaction
- * (transaction-processor/transaction.schema.json); the batch's valid ones are stored in PostgreSQL
- * (idempotently, one statement) and then applied to their customers' state in Redis (idempotently,
- * pipelined, with a TTL).
+ * The reference transaction processor: a Lambda function behind a Kinesis event source mapping. Each
+ * record is a transaction (transaction-processor/transaction.schema.json); the batch's valid ones are
+ * stored in PostgreSQL (idempotently, one statement) and then applied to their customers' state in
+ * Redis (idempotently, pipelined, with a TTL). transaction-processor/batch.ts has the details:
  *
- * - A record that is not a valid transaction is reported in `batchItemFailures` (the event source
- *   mapping retries from it, then hands it to the on-failure destination); the rest are stored.
- * - A store that cannot be reached fails the whole batch (the handler throws): nothing is acknowledged
- *   that was not stored in both. The retry stores nothing twice.
+ * - A record that is not a valid transaction goes to the quarantine queue, with its payload and the
+ *   reason, and is acknowledged: a retry never sees it again.
+ * - A store that is away is waited for within the invocation, up to a bound below its remaining time;
+ *   one that stays away fails the whole batch (the handler throws): nothing is acknowledged that was not
+ *   stored in both. The event source mapping retries it until the records' maximum age; the retry
+ *   stores nothing twice.
+ * - After a cache failover, what the promoted replica lacks is re-applied from PostgreSQL.
  * - Configuration, secrets and connections live at module scope: reused across invocations.
  *
- * Bundled by `npx projen bundle` into assets/handlers/transaction-processor/index.js, handler
- * `index.handler`. Environment variables: transaction-processor/config.ts and docs/processor.md.
+ * A second entry point, `redrive`, is the redrive function's (transaction-processor/redrive.ts).
+ *
+ * Bundled by `npx projen bundle` into assets/handlers/transaction-processor/index.js, handlers
+ * `index.handler` and `index.redrive`. Environment variables: transaction-processor/config.ts and
+ * docs/processor.md.
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { CustomerCache } from './transaction-processor/cache';
-import { readConfig } from './transaction-processor/config';
-import { TransactionTable } from './transaction-processor/database';
-import { log } from './transaction-processor/log';
-import { isRejected, parseRecord, type IncomingTransaction, type RejectedRecord } from './transaction-processor/transaction';
+import { processBatch } from './transaction-processor/batch';
+import { theProcessor } from './transaction-processor/processor';
+import { WaitBudget, type InvocationClock } from './transaction-processor/wait';
 
-interface Stores {
-  readonly table: TransactionTable;
-  readonly cache: CustomerCache;
-}
+export { redrive } from './transaction-processor/redrive';
 
-let stores: Stores | undefined;
-
-/** Built on the first invocation, so that a configuration error fails invocations, with its message. */
-function theStores(): Stores {
-  if (stores === undefined) {
-    const config = readConfig();
-    stores = { table: new TransactionTable(config.database), cache: new CustomerCache(config.cache) };
-  }
-  return stores;
-}
-
-export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-  const started = Date.now();
-  const { table, cache } = theStores();
-
-  const valid: IncomingTransaction[] = [];
-  const rejected: RejectedRecord[] = [];
-  const ids = new Set<string>();
-  for (const record of event.Records) {
-    const parsed = parseRecord(record);
-    if (isRejected(parsed)) {
-      rejected.push(parsed);
-    } else if (!ids.has(parsed.transactionId)) {
-      // The same transaction twice in a batch: the first copy is the one stored.
-      ids.add(parsed.transactionId);
-      valid.push(parsed);
-    }
-  }
-
-  let databaseMs = 0;
-  let cacheMs = 0;
-  if (valid.length > 0) {
-    const stored = await table.store(valid);
-    databaseMs = Date.now() - started;
-    await cache.update(stored);
-    cacheMs = Date.now() - started - databaseMs;
-  }
-
-  log('batch', {
-    records: event.Records.length,
-    stored: valid.length,
-    rejected: rejected.map(r => ({ sequenceNumber: r.sequenceNumber, reason: r.reason })),
-    ms: Date.now() - started,
-    databaseMs,
-    cacheMs,
-  });
-  return { batchItemFailures: rejected.map(r => ({ itemIdentifier: r.sequenceNumber })) };
+export async function handler(event: KinesisStreamEvent, context?: InvocationClock): Promise<KinesisStreamBatchResponse> {
+  const processor = theProcessor();
+  await processBatch(processor, event.Records, WaitBudget.of(context));
+  // Everything was stored or quarantined: nothing for the event source mapping to retry.
+  return { batchItemFailures: [] };
 }

@@ -19,6 +19,14 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     'ioredis@^5.11.1',
     '@aws-sdk/client-secrets-manager@^3.1164.0',
     '@aws-sdk/rds-signer@^3.1175.0',
+    // The quarantine (SQS) and the redrive (SQS, Kinesis): handlers/transaction-processor/quarantine.ts, redrive.ts.
+    '@aws-sdk/client-sqs@^3.1175.0',
+    '@aws-sdk/client-kinesis@^3.1143.0',
+    // HTTP/1.1 for the Kinesis client: GetRecords needs no HTTP/2 (only SubscribeToShard does), and the
+    // tests' emulator speaks HTTP/1.1 only.
+    '@smithy/node-http-handler@^4.14.2',
+    // Which cluster slot a key hashes to: the cache's per-node markers in cluster mode (convergence.ts).
+    'cluster-key-slot@^1.1.2',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     '@types/aws-lambda@^8.10.164',
@@ -29,9 +37,12 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   // esbuild, through projen's bundler: task `bundle:handlers/transaction-processor`, spawned by
   // `bundle` in pre-compile; output assets/handlers/transaction-processor/index.js (git-ignored,
   // in the npm tarball, so in the wheel, the jar and the Go module too). Target Node 20, the oldest
-  // Node the bundle is tested on (CI's); Lambda runs it on nodejs24.x. Minified (0.9 MB instead of
-  // 1.9 MB: every language's package carries it, and Lambda parses it at each cold start), with
-  // function names kept for stack traces; the handler's errors name the store and the cause.
+  // Node the bundle is tested on (CI's); Lambda runs it on nodejs24.x. Minified (1.0 MB instead of
+  // 2.1 MB: every language's package carries it, and Lambda parses it at each cold start), with
+  // function names kept: for stack traces, and because the bundled libraries read constructor.name
+  // (Redis errors' names, the AWS SDK's NoOpLogger check). keepNames redefines a class's name in a
+  // static block, which kept V8 from ever optimizing ioredis's defineCommand class: the handler sends
+  // EVALSHA itself (docs/processor.md, "Benchmark").
   const bundle = project.bundler.addBundle(PROCESSOR_ENTRY, {
     platform: 'node',
     target: 'node20',

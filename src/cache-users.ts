@@ -28,7 +28,7 @@ export enum CacheAccess {
 
 /** A job that signs in to the cache as its own user: `pipeline.cacheLogin(CacheUser.PROCESSOR)`. */
 export class CacheUser {
-  /** The transaction processor: its Lua script on `customer:*` keys, and what its client sends on connecting. */
+  /** The transaction processor: its Lua scripts and the cache's convergence on `customer:*` and `lgpd:cache:*` keys, and what its client sends on connecting. */
   public static readonly PROCESSOR = new CacheUser('processor', PROCESSOR_USER);
 
   /** The user name the client signs in with (Redis `AUTH <user> <password>`). */

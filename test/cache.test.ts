@@ -156,7 +156,7 @@ describe('cache users', () => {
 
   test('the processor\'s access string names its commands one by one: no category but -@all, so no FLUSHALL through +@write', () => {
     expect(PROCESSOR_USER.accessString.split(' ').filter(rule => rule.startsWith('+@') || rule === 'allcommands' || rule === '~*' || rule === 'allkeys')).toEqual([]);
-    expect(PROCESSOR_USER.accessString).toMatch(/^on ~customer:\* -@all \+/);
+    expect(PROCESSOR_USER.accessString).toMatch(/^on ~customer:\* ~lgpd:cache:\* -@all \+/);
   });
 
   test('with CacheAccess.AUTH_TOKEN: the AUTH token from Secrets Manager, no user group, and every login is the token', () => {

@@ -30,6 +30,7 @@ describe('a pipeline whose processor signs in with IAM (the default)', () => {
     const [group] = migration.Properties.VpcConfig.SecurityGroupIds;
     expect(model.reachableFrom(group['Fn::GetAtt'][0], subnets)).toEqual([
       'PipelineDatabase0EE08539 tcp/5433', 'kinesis-streams (interface endpoint) tcp/443', 'secretsmanager (interface endpoint) tcp/443',
+      'sqs (interface endpoint) tcp/443',
     ]);
     // No fixed name: an update that replaces the group does not fail on it.
     expect(json.Resources[group['Fn::GetAtt'][0]].Properties.GroupName).toBeUndefined();

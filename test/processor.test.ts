@@ -23,7 +23,7 @@ const KEY_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineKey'), 'Arn'] 
 
 describe('a processor with the defaults', () => {
   const { stack, pipeline, processor, template } = withProcessor();
-  const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('PipelineProcessor'));
+  const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('PipelineProcessorFunction'));
   const [functionId, fnResource] = functions[0];
 
   test('runs the bundled reference processor on Node.js 24 (arm64), named with the suffix', () => {
@@ -53,6 +53,7 @@ describe('a processor with the defaults', () => {
       CACHE_AUTH_SECRET_ARN: { Ref: expect.stringMatching(/^PipelineCacheUsersProcessorPassword/) },
       CACHE_CLUSTER_MODE: 'false',
       CACHE_TTL_SECONDS: '86400',
+      QUARANTINE_QUEUE_URL: { Ref: expect.stringMatching(/^PipelineProcessorQuarantine/) },
       NODE_EXTRA_CA_CERTS: '/var/task/rds-ca-bundle.pem',
     });
     // The file NODE_EXTRA_CA_CERTS names is in the function's asset, beside index.js.
@@ -69,14 +70,14 @@ describe('a processor with the defaults', () => {
     expect(only(template, 'AWS::Lambda::EventSourceMapping').DependsOn).toContain(schemaId);
   });
 
-  test('runs in the application subnets, and reaches the database, the cache and the two endpoints only', () => {
+  test('runs in the application subnets, and reaches the database, the cache and three endpoints only (the SQS one for its quarantine)', () => {
     const model = new NetworkModel(template.toJSON());
     const subnets = fnResource.Properties.VpcConfig.SubnetIds.map((s: any) => s.Ref);
     expect(subnets.sort()).toEqual(model.subnetsNamed('Application').sort());
     const [groupRef] = fnResource.Properties.VpcConfig.SecurityGroupIds;
     expect(model.reachableFrom(groupRef['Fn::GetAtt'][0], subnets)).toEqual([
       'PipelineCacheD3E320C9 tcp/6380', 'PipelineDatabase0EE08539 tcp/5433',
-      'kinesis-streams (interface endpoint) tcp/443', 'secretsmanager (interface endpoint) tcp/443',
+      'kinesis-streams (interface endpoint) tcp/443', 'secretsmanager (interface endpoint) tcp/443', 'sqs (interface endpoint) tcp/443',
     ]);
   });
 
@@ -88,7 +89,7 @@ describe('a processor with the defaults', () => {
     expect(fnResource.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^PipelineProcessorLogs/) });
   });
 
-  test('reads the stream from the oldest record, in batches of 100, with bisection, partial batch responses and bounded retries and age', () => {
+  test('reads the stream from the oldest record, in batches of 100, with bisection and partial batch responses, retrying a failing batch until its records are 6 hours old', () => {
     const mapping = only(template, 'AWS::Lambda::EventSourceMapping');
     expect(mapping.Properties).toMatchObject({
       FunctionName: { Ref: functionId },
@@ -96,8 +97,8 @@ describe('a processor with the defaults', () => {
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
-      MaximumRecordAgeInSeconds: 3600,
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: 21600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^PipelineProcessorFailedRecords/), 'Arn'] } } },
     });
@@ -107,7 +108,7 @@ describe('a processor with the defaults', () => {
   });
 
   test('keeps what it gives up on in an SQS queue encrypted with the pipeline key, TLS only, for 14 days', () => {
-    const [queueId, queue] = resourcesOf(template, 'AWS::SQS::Queue')[0];
+    const [queueId, queue] = resourcesOf(template, 'AWS::SQS::Queue').find(([id]) => id.startsWith('PipelineProcessorFailedRecords'))!;
     expect(queue.Properties).toMatchObject({
       QueueName: 'lgpd-processor-dev-processor-failed',
       KmsMasterKeyId: { 'Fn::GetAtt': ['PipelineKey5335B18C', 'Arn'] },
@@ -118,6 +119,58 @@ describe('a processor with the defaults', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     expect(fnResource.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+  });
+
+  test('sends records that are not valid transactions to a quarantine queue encrypted with the pipeline key, TLS only, for 14 days, through SQS only', () => {
+    const [queueId, queue] = resourcesOf(template, 'AWS::SQS::Queue').find(([id]) => id.startsWith('PipelineProcessorQuarantine'))!;
+    expect(queue.Properties).toMatchObject({
+      QueueName: 'lgpd-processor-dev-processor-quarantine',
+      KmsMasterKeyId: { 'Fn::GetAtt': ['PipelineKey5335B18C', 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const policy = stack.resolve(resourcesOf(template, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('PipelineProcessorPolicy'))![1].Properties.PolicyDocument);
+    expect(policy.Statement).toEqual(expect.arrayContaining([
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    ]));
+    expect(processor.quarantineQueue.node.id).toBe('Quarantine');
+  });
+
+  test('its iterator-age alarm goes off within half of the maximum record age, so an outage is heard of before any record is discarded', () => {
+    const mapping = only(template, 'AWS::Lambda::EventSourceMapping').Properties;
+    const alarm = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties).find(a => a.AlarmName === 'lgpd-pipeline-dev-processor-iterator-age');
+    expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Statistic: 'Maximum', ComparisonOperator: 'GreaterThanThreshold' });
+    const firesAfterSeconds = alarm.Threshold / 1000 + alarm.Period * alarm.EvaluationPeriods;
+    expect(firesAfterSeconds).toBe(660);
+    expect(firesAfterSeconds * 2).toBeLessThanOrEqual(mapping.MaximumRecordAgeInSeconds);
+  });
+
+  test('has a redrive function (index.redrive of the same bundle) with the processor\'s environment and the failed-records queue, that may read both queues and the stream, and send to the quarantine', () => {
+    const [redriveId, redrive] = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PipelineProcessorRedrive'))!;
+    expect(redrive.Properties).toMatchObject({
+      FunctionName: 'lgpd-redrive-dev-processor', Handler: 'index.redrive', Runtime: 'nodejs24.x', Timeout: 900, Code: fnResource.Properties.Code,
+    });
+    const env = stack.resolve(redrive.Properties.Environment.Variables);
+    expect(env).toEqual({ ...stack.resolve(fnResource.Properties.Environment.Variables), FAILED_RECORDS_QUEUE_URL: { Ref: expect.stringMatching(/^PipelineProcessorFailedRecords/) } });
+    const policy = JSON.stringify(stack.resolve(resourcesOf(template, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('PipelineProcessorRedrivePolicy'))![1].Properties.PolicyDocument));
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'rds-db:connect', '/lgpd_processor', 'PipelineCacheUsersProcessorPassword']) {
+      expect(policy).toContain(action);
+    }
+    // It signs in as the processor does: never with the master secret.
+    expect(policy).not.toContain('rds!db-');
+    expect(policy).not.toContain('MasterUserSecret');
+    expect(stack.resolve(processor.redriveFunction!.functionName)).toEqual({ Ref: redriveId });
+    // Where the processor runs, with the stores and the endpoints it reads the stream and the queues through.
+    const model = new NetworkModel(template.toJSON());
+    const subnets = redrive.Properties.VpcConfig.SubnetIds.map((x: any) => x.Ref);
+    expect(subnets.sort()).toEqual(model.subnetsNamed('Application').sort());
+    expect(model.reachableFrom(redrive.Properties.VpcConfig.SecurityGroupIds[0]['Fn::GetAtt'][0], subnets)).toEqual([
+      'PipelineCacheD3E320C9 tcp/6380', 'PipelineDatabase0EE08539 tcp/5433',
+      'kinesis-streams (interface endpoint) tcp/443', 'secretsmanager (interface endpoint) tcp/443', 'sqs (interface endpoint) tcp/443',
+    ]);
   });
 
   test('its environment variables are encrypted with the pipeline key', () => {
@@ -140,16 +193,20 @@ describe('a processor with the defaults', () => {
     expect(fnResource.Metadata.checkov.skip.map((x: any) => x.id)).toEqual(['CKV_AWS_115']);
   });
 
-  test('alarms on errors and on failed records, to the pipeline\'s topic', () => {
+  test('alarms on errors, on its iterator age, on expired and on quarantined records, to the pipeline\'s topic', () => {
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties)
       .filter(a => a.AlarmName.startsWith('lgpd-pipeline-dev-processor-'));
     expect(alarms.map(a => [a.AlarmName, a.Namespace, a.MetricName, a.Statistic, a.Threshold, a.ComparisonOperator])).toEqual([
       ['lgpd-pipeline-dev-processor-errors', 'AWS/Lambda', 'Errors', 'Sum', 1, 'GreaterThanOrEqualToThreshold'],
+      ['lgpd-pipeline-dev-processor-iterator-age', 'AWS/Lambda', 'IteratorAge', 'Maximum', 600000, 'GreaterThanThreshold'],
       ['lgpd-pipeline-dev-processor-failed-records', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', 0, 'GreaterThanThreshold'],
+      ['lgpd-pipeline-dev-processor-quarantined', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', 0, 'GreaterThanThreshold'],
     ]);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^PipelineMonitoringAlarmTopic/) }]);
     expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_ERRORS)).toHaveLength(1);
     expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_FAILED_RECORDS)).toHaveLength(1);
+    expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_QUARANTINED)).toHaveLength(1);
+    expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_ITERATOR_AGE)).toHaveLength(1);
   });
 
   test('its permissions are one customer-managed policy on its own role, no inline policy; its connections are the function\'s', () => {
@@ -218,6 +275,8 @@ describe('a processor with options', () => {
     // Your code ships no RDS CA bundle: the runtime's Amazon CAs are trusted instead.
     expect(f.Environment.Variables).toMatchObject({ MODE: 'audit', DB_NAME: 'transactions', NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' });
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // The redrive is the reference processor's: your code has no `index.redrive`.
+    expect(resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('PipelineProcessorRedrive'))).toEqual([]);
   });
 
   test('cluster mode: the processor uses the configuration endpoint and a cluster client', () => {
@@ -247,7 +306,7 @@ describe('a processor with options', () => {
     const template = Template.fromStack(stack);
     const names = resourcesOf(template, 'AWS::Lambda::Function').map(([, r]) => r.Properties.FunctionName).filter(n => n?.startsWith('lgpd-processor'));
     expect(names.sort()).toEqual(['lgpd-processor-dev-fraud-score', 'lgpd-processor-dev-ledger']);
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.resourceCountIs('AWS::SQS::Queue', 4);
     expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_ERRORS)).toHaveLength(2);
     const groups = resourcesOf(template, 'AWS::EC2::SecurityGroup').filter(([id]) => /^Pipeline(Ledger|FraudScore)SecurityGroup/.test(id));
     expect(groups).toHaveLength(2);
@@ -257,5 +316,5 @@ describe('a processor with options', () => {
 });
 
 function func(template: Template): any {
-  return resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PipelineProcessor'))![1];
+  return resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('PipelineProcessorFunction'))![1];
 }

@@ -58,6 +58,6 @@ describe.each(PIPELINES)('%s', (_, region, allowedRegions, props) => {
     const functions = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::Lambda::Function' && r.Properties.VpcConfig);
     const pointing = functions.filter(f => f.Properties.Environment?.Variables?.NODE_EXTRA_CA_CERTS === RDS_CA_BUNDLE_PATH)
       .map(f => f.Properties.FunctionName).sort();
-    expect(pointing).toEqual(['lgpd-db-schema-ca', 'lgpd-processor-ca-processor']);
+    expect(pointing).toEqual(['lgpd-db-schema-ca', 'lgpd-processor-ca-processor', 'lgpd-redrive-ca-processor']);
   });
 });

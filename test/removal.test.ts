@@ -62,9 +62,9 @@ describe('what holds data or evidence is kept on update and delete, and nothing 
       expect(found.length).toBeGreaterThan(0);
       for (const p of found) expect(p).toEqual(KEPT);
     }
-    // Flow logs, the default-SG function, two database and two cache log groups, the processor's, and the
-    // schema migrations' two functions'.
-    expect(policies('AWS::Logs::LogGroup')).toHaveLength(9);
+    // Flow logs, the default-SG function, two database and two cache log groups, the processor's and its
+    // redrive's, and the schema migrations' two functions'.
+    expect(policies('AWS::Logs::LogGroup')).toHaveLength(10);
   });
 
   test('the database and the cache leave a final snapshot', () => {

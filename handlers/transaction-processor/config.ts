@@ -31,9 +31,17 @@ export interface CacheConfig {
   readonly ttlSeconds: number;
 }
 
+export interface QueueConfig {
+  /** Where a record that is not a valid transaction goes, with its payload (QUARANTINE_QUEUE_URL). */
+  readonly quarantineUrl: string;
+  /** The event source mapping's on-failure destination, read by the redrive only (FAILED_RECORDS_QUEUE_URL). */
+  readonly failedRecordsUrl?: string;
+}
+
 export interface ProcessorConfig {
   readonly database: DatabaseConfig;
   readonly cache: CacheConfig;
+  readonly queues: QueueConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,7 +89,20 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
       clusterMode: clusterMode === 'true',
       ttlSeconds: integer(env, V.cacheTtlSeconds, 86_400, 1, 31_536_000),
     },
+    queues: {
+      quarantineUrl: queueUrl(env, V.quarantineQueueUrl, true)!,
+      failedRecordsUrl: queueUrl(env, V.failedRecordsQueueUrl, false),
+    },
   };
+}
+
+/** An SQS queue URL (https on AWS; the tests' emulator speaks http). */
+function queueUrl(env: Env, name: string, isRequired: boolean): string | undefined {
+  const value = isRequired ? required(env, name) : optional(env, name);
+  if (value !== undefined && !/^https?:\/\/[^/\s]+\/[0-9]{12}\/[A-Za-z0-9_-]{1,80}$/.test(value)) {
+    throw new Error(`${name} must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>), got '${value}'`);
+  }
+  return value;
 }
 
 function optional(env: Env, name: string): string | undefined {

@@ -4,6 +4,7 @@ import type { DatabaseConfig } from './config';
 import { log } from './log';
 import { databaseLogin, forget } from './secrets';
 import type { IncomingTransaction } from './transaction';
+import { StoreUnavailable } from './wait';
 
 /** A transaction as PostgreSQL holds it: the first copy stored wins over any later one with the same id. */
 export interface StoredTransaction {
@@ -16,11 +17,31 @@ export interface StoredTransaction {
   readonly timestamp: string;
   /** Milliseconds since the epoch (the cache's ordering). */
   readonly eventMs: number;
+  /** When PostgreSQL stored it (`stored_at`), ms since the epoch, by PostgreSQL's clock. */
+  readonly storedMs: number;
+  /** How long before the statement that returned it PostgreSQL stored it, ms (0 for a row inserted by it). */
+  readonly storedAgeMs: number;
 }
 
 const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "timestamp",
-  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS event_ms`;
+  floor(extract(epoch FROM occurred_at) * 1000)::float8 AS event_ms,
+  floor(extract(epoch FROM stored_at) * 1000)::float8 AS stored_ms,
+  floor(extract(epoch FROM now() - stored_at) * 1000)::float8 AS stored_age_ms`;
+
+/**
+ * The two statements of a batch, for the escaped table name (the benchmark's floor runs the same): the
+ * insert of every transaction, returning those it inserted, and the read-back of the others.
+ */
+export function storeStatements(table: string): { insert: string; readBack: string } {
+  return {
+    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+            ON CONFLICT (transaction_id) DO NOTHING
+            RETURNING ${RETURNED}`,
+    readBack: `SELECT ${RETURNED} FROM ${table} WHERE transaction_id = ANY($1::text[])`,
+  };
+}
 
 /**
  * The transactions table in PostgreSQL, over TLS with certificate verification (Node's trust store plus
@@ -34,10 +55,12 @@ const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
 export class TransactionTable {
   private pool?: Pool;
   private readonly table: string;
+  private readonly statements: { insert: string; readBack: string };
   private readonly signer?: Signer;
 
   constructor(private readonly config: DatabaseConfig) {
     this.table = config.table.split('.').map(escapeIdentifier).join('.');
+    this.statements = storeStatements(this.table);
     if (config.credentials.kind === 'iam') {
       this.signer = new Signer({
         hostname: config.host,
@@ -77,6 +100,21 @@ export class TransactionTable {
     }
   }
 
+  /**
+   * The transactions stored at or after `fromMs` (PostgreSQL's clock), in the order they were stored,
+   * `limit` at a time after `after` (the last one of the previous page): what the cache re-applies
+   * after a failover (convergence.ts). Through `stored_at`'s index.
+   */
+  async storedSince(fromMs: number, after: { storedMs: number; transactionId: string } | undefined, limit: number): Promise<StoredTransaction[]> {
+    const pool = await this.connection().catch(e => { throw this.explain(e); });
+    const result = await pool.query(`SELECT ${RETURNED} FROM ${this.table}
+        WHERE stored_at >= to_timestamp($1::float8 / 1000)
+          AND (stored_at, transaction_id) > (to_timestamp($2::float8 / 1000), $3::text)
+        ORDER BY stored_at, transaction_id LIMIT $4`,
+    [fromMs, after?.storedMs ?? fromMs - 1, after?.transactionId ?? '', limit]).catch(e => { throw this.explain(e); });
+    return (result.rows as Row[]).map(toStored);
+  }
+
   /** Closes the connection (tests and benchmarks; Lambda simply freezes the environment). */
   async close(): Promise<void> {
     const pool = this.pool;
@@ -98,10 +136,7 @@ export class TransactionTable {
         // Named: parsed and planned once per connection. It touches the table only through the
         // primary key (the insert's arbiter index), so its generic plan does not grow with the table.
         name: 'lgpd-store-transactions',
-        text: `INSERT INTO ${this.table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
-            ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING ${RETURNED}`,
+        text: this.statements.insert,
         values: [
           ids,
           transactions.map(t => t.customerId),
@@ -119,17 +154,10 @@ export class TransactionTable {
       const inserted = new Set(rows.map(r => r.transaction_id));
       const missing = ids.filter(id => !inserted.has(id));
       if (missing.length > 0) {
-        const earlier = await client.query(`SELECT ${RETURNED} FROM ${this.table} WHERE transaction_id = ANY($1::text[])`, [missing]);
+        const earlier = await client.query(this.statements.readBack, [missing]);
         rows.push(...(earlier.rows as Row[]));
       }
-      return rows.map(r => ({
-        transactionId: r.transaction_id,
-        customerId: r.customer_id,
-        amount: r.amount,
-        currency: r.currency,
-        timestamp: r.timestamp,
-        eventMs: r.event_ms,
-      }));
+      return rows.map(toStored);
     } catch (e) {
       if (classify(e) === 'connection') broken ??= e as Error;
       throw e;
@@ -187,7 +215,9 @@ export class TransactionTable {
       : classify(e) === 'auth' ? ' (refused again after re-reading the credentials)'
         // 42P01 undefined_table, 42501 insufficient_privilege: the deploy-time schema is missing or not this login's.
         : code === '42P01' || code === '42501' ? ' (the schema migrations make the table and grant the processor\'s role INSERT and SELECT at deploy time)' : '';
-    return new Error(`PostgreSQL ${host}:${port}/${database}: ${message}${code ? ` [${code}]` : ''}${hint}`, { cause: e });
+    const text = `PostgreSQL ${host}:${port}/${database}: ${message}${code ? ` [${code}]` : ''}${hint}`;
+    // A store that is away (restarting, failing over, unreachable) is worth waiting for; a refusal is not.
+    return classify(e) === 'connection' ? new StoreUnavailable(text, { cause: e }) : new Error(text, { cause: e });
   }
 }
 
@@ -198,6 +228,21 @@ interface Row {
   currency: string;
   timestamp: string;
   event_ms: number;
+  stored_ms: number;
+  stored_age_ms: number;
+}
+
+function toStored(r: Row): StoredTransaction {
+  return {
+    transactionId: r.transaction_id,
+    customerId: r.customer_id,
+    amount: r.amount,
+    currency: r.currency,
+    timestamp: r.timestamp,
+    eventMs: r.event_ms,
+    storedMs: r.stored_ms,
+    storedAgeMs: r.stored_age_ms,
+  };
 }
 
 const TLS_CODES = new Set([

@@ -28,8 +28,18 @@ export enum PipelineAlarm {
   CACHE_REPLICATION_LAG = 'CACHE_REPLICATION_LAG',
   /** A transaction processor: its invocations fail (a store is down, or a bug). */
   PROCESSOR_ERRORS = 'PROCESSOR_ERRORS',
-  /** A transaction processor: records it gave up on wait in its failed-records queue. */
+  /**
+   * A transaction processor: records reached its maximum record age (or retry limit) and their
+   * positions wait in its failed-records queue, to be redriven.
+   */
   PROCESSOR_FAILED_RECORDS = 'PROCESSOR_FAILED_RECORDS',
+  /** A transaction processor: records that are not valid transactions wait in its quarantine queue. */
+  PROCESSOR_QUARANTINED = 'PROCESSOR_QUARANTINED',
+  /**
+   * A transaction processor: the records it is handed are old (Lambda's IteratorAge): it is behind,
+   * retrying through a store outage, well before they reach its maximum record age.
+   */
+  PROCESSOR_ITERATOR_AGE = 'PROCESSOR_ITERATOR_AGE',
 }
 
 /** An alarm an add-on adds to the pipeline's monitoring: `ILgpdDataPipeline.addAlarm`. */

@@ -22,13 +22,21 @@ export interface CacheUserAccess {
  */
 export const DEFAULT_USER: CacheUserAccess = { userName: 'default', accessString: 'off -@all' };
 
-/** The keys of the transaction processor: `customer:{<id>}` and `customer:{<id>}:transactions`. */
-export const PROCESSOR_KEY_PATTERN = 'customer:*';
+/**
+ * The keys of the transaction processor: a customer's `customer:{<id>}` and `customer:{<id>}:transactions`,
+ * and each primary's bookkeeping of the cache's convergence after a failover, `lgpd:cache:applied` and
+ * `lgpd:cache:epoch` (`lgpd:cache:{n<k>}:...` in cluster mode).
+ */
+export const PROCESSOR_KEY_PATTERNS = ['customer:*', 'lgpd:cache:*'];
 
 /**
  * What the reference processor runs, and only that:
- * - its Lua script, by `EVALSHA` (ioredis's first try) or `EVAL` (after NOSCRIPT), and the commands the
- *   script calls, which Redis checks against the same rules, keys included;
+ * - its Lua scripts, by `EVALSHA` (first try) or `EVAL` (after NOSCRIPT), and the commands the scripts
+ *   call, which Redis checks against the same rules, keys included: the customer's update (`HGET`,
+ *   `HSET`, `ZSCORE`, `ZADD`, `ZREMRANGEBYSCORE`, `ZCARD`, `EXPIRE`) and the marker (`GET`, `SET`);
+ * - the cache's convergence after a failover (handlers/transaction-processor/convergence.ts): `INFO`
+ *   (the node's role and replication id), `GET` and `SET` of its bookkeeping keys, `WAIT` (for a
+ *   replica, while a repair is under way) and `PING` (a cluster client's first command);
  * - what ioredis sends on connecting: `CLIENT SETNAME` (the connection's name) and `INFO` (the ready
  *   check); the processor turns off ioredis's `CLIENT SETINFO`, which Redis 6.2 and 7.0 do not have;
  * - in cluster mode, `CLUSTER SLOTS` (slot discovery), `CLUSTER INFO` (the cluster's ready check) and
@@ -37,6 +45,7 @@ export const PROCESSOR_KEY_PATTERN = 'customer:*';
 export const PROCESSOR_COMMANDS = [
   'evalsha', 'eval',
   'hget', 'hset', 'zscore', 'zadd', 'zremrangebyscore', 'zcard', 'expire',
+  'get', 'set', 'wait', 'ping',
   'client|setname', 'info',
   'cluster|slots', 'cluster|info', 'asking',
 ];
@@ -44,5 +53,5 @@ export const PROCESSOR_COMMANDS = [
 /** The transaction processor's user. */
 export const PROCESSOR_USER: CacheUserAccess = {
   userName: 'lgpd-processor',
-  accessString: `on ~${PROCESSOR_KEY_PATTERN} -@all ${PROCESSOR_COMMANDS.map(c => `+${c}`).join(' ')}`,
+  accessString: `on ${PROCESSOR_KEY_PATTERNS.map(k => `~${k}`).join(' ')} -@all ${PROCESSOR_COMMANDS.map(c => `+${c}`).join(' ')}`,
 };

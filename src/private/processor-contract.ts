@@ -36,6 +36,16 @@ export interface ProcessorSettings {
   readonly cacheTtlSeconds: string;
   /** The transactions table, optionally schema-qualified; the handler's default is `transactions`. */
   readonly transactionsTable?: string;
+  /**
+   * The quarantine queue's URL: where the processor sends a record that is not a valid transaction, with
+   * its payload and the reason, before it acknowledges it.
+   */
+  readonly quarantineQueueUrl: string;
+  /**
+   * The failed-records queue's URL (the event source mapping's on-failure destination), which the
+   * redrive function reads; the processor itself does not.
+   */
+  readonly failedRecordsQueueUrl?: string;
 }
 
 /** The environment variable of each setting. */
@@ -52,6 +62,8 @@ export const PROCESSOR_VARIABLES: { readonly [K in keyof ProcessorSettings]-?: s
   cacheClusterMode: 'CACHE_CLUSTER_MODE',
   cacheTtlSeconds: 'CACHE_TTL_SECONDS',
   transactionsTable: 'TRANSACTIONS_TABLE',
+  quarantineQueueUrl: 'QUARANTINE_QUEUE_URL',
+  failedRecordsQueueUrl: 'FAILED_RECORDS_QUEUE_URL',
 };
 
 /** The environment variables of `settings`, in the order of `PROCESSOR_VARIABLES`; unset ones left out. */

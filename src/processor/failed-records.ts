@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantQueue, pipelineQueue, QueueAccess } from '../private/queues';
 
 /** Properties of {@link FailedRecordsDestination.create}. */
 export interface FailedRecordsDestinationProps {
@@ -17,7 +18,8 @@ export interface FailedRecordsDestinationProps {
 
 /**
  * Where a Kinesis event source mapping sends the shard and sequence numbers of the records its function
- * gave up on: an SQS queue encrypted with the pipeline key, TLS only, kept 14 days (SQS's maximum).
+ * gave up on (with the processor's defaults: records that reached their maximum age): a pipeline queue
+ * (encrypted with the pipeline key, TLS only, 14 days), which the redrive function reads.
  *
  * Written by hand in the shape of aws-cdk-lib's `SqsDlq`: that one grants in `bind` through the target's
  * role (here immutable, whose permissions live in a customer-managed policy) and grants the key's
@@ -26,15 +28,7 @@ export interface FailedRecordsDestinationProps {
 export class FailedRecordsDestination implements lambda.IEventSourceDlq {
   /** Creates the queue, with the construct id `FailedRecords`, in `scope`. */
   public static create(scope: Construct, props: FailedRecordsDestinationProps): FailedRecordsDestination {
-    const queue = new sqs.Queue(scope, 'FailedRecords', {
-      queueName: props.queueName,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: props.removalPolicy,
-    });
-    return new FailedRecordsDestination(queue, props.encryptionKey);
+    return new FailedRecordsDestination(pipelineQueue(scope, 'FailedRecords', props), props.encryptionKey);
   }
 
   private constructor(
@@ -48,17 +42,13 @@ export class FailedRecordsDestination implements lambda.IEventSourceDlq {
     return { destination: this.queue.queueArn };
   }
 
-  /**
-   * Lets `principal` send to the queue: `sqs:SendMessage`, and the data key it needs from the pipeline
-   * key, through SQS only.
-   */
+  /** Lets `principal` send to the queue: `sqs:SendMessage`, and the data key it needs, through SQS only. */
   public grantSend(principal: iam.IPrincipal): void {
-    const region = Stack.of(this.queue).region;
-    principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
-    principal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [this.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
-    }));
+    grantQueue(principal, this.queue, this.encryptionKey, QueueAccess.SEND);
+  }
+
+  /** Lets `principal` receive and delete the queue's messages, and decrypt them, through SQS only. */
+  public grantConsume(principal: iam.IPrincipal): void {
+    grantQueue(principal, this.queue, this.encryptionKey, QueueAccess.CONSUME);
   }
 }

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ITERATOR_AGE_PERIOD, ITERATOR_AGE_PERIODS, iteratorAgeAlarmDelay } from './alarms';
 import { DatabaseAuthentication } from '../database-login';
-import { checkInt, checkSeconds, fail } from '../private/validation';
+import { checkInt, checkSeconds, fail, render } from '../private/validation';
 
 /**
  * Options of a transaction processor: `pipeline.addProcessor(id, options)`. Every value is checked at
@@ -89,21 +90,36 @@ export interface TransactionProcessorOptions {
   readonly bisectBatchOnError?: boolean;
 
   /**
-   * Retries of a failing batch before its records go to the failed-records queue, 0 to 10000
-   * (never unbounded: a poison record would block its shard until the record expires).
+   * Retries of a failing batch before its records go to the failed-records queue, 0 to 10000. Leave it
+   * unset for the reference processor: a record that can never succeed goes to the quarantine queue and
+   * is acknowledged, so what fails a batch is a store outage, which is waited out in time
+   * (`maxRecordAge`), not in a number of retries that an outage uses up in minutes.
    *
-   * @default 10
+   * @default - unbounded: a failing batch is retried until its records reach `maxRecordAge`
    */
   readonly retryAttempts?: number;
 
   /**
-   * Records older than this go to the failed-records queue instead of being processed, 60 seconds
-   * up to the stream's retention, so the record can still be read from the stream by its shard and
-   * sequence number when it gets there.
+   * How long a failing batch is retried: records older than this go to the failed-records queue (their
+   * shard and sequence numbers, for the redrive function) instead of being processed. At least twice
+   * the time the iterator-age alarm takes to go off (`iteratorAgeAlarmThreshold` plus one minute), so
+   * that an operator hears of an outage while nothing is lost yet; at most the stream's retention less
+   * one hour, so that the records of a failed-records pointer can still be read from the stream.
    *
-   * @default Duration.hours(1)
+   * @default Duration.hours(6): a Multi-AZ failover of the database or the cache (1-2 minutes), or a
+   * maintenance window (30 minutes and more), passes with nothing discarded; 18 of the default 24 hours
+   * of stream retention remain to redrive what does reach it
    */
   readonly maxRecordAge?: Duration;
+
+  /**
+   * Alarm (`PROCESSOR_ITERATOR_AGE`) when the processor is handed records older than this (Lambda's
+   * `IteratorAge`, the maximum over a minute): it is behind, most likely retrying through an outage.
+   * With `maxRecordAge` it must leave time to act: the alarm goes off within half of `maxRecordAge`.
+   *
+   * @default - 10 minutes, or a quarter of `maxRecordAge` if that is shorter
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
 
   /**
    * The processor reports the records it could not process (`batchItemFailures`), so only those are
@@ -140,6 +156,26 @@ export interface TransactionProcessorOptions {
   readonly reservedConcurrentExecutions?: number;
 }
 
+/** `maxRecordAge` when not given (its `@default` says why). */
+export const DEFAULT_MAX_RECORD_AGE = Duration.hours(6);
+/** The stream keeps a failed-records pointer's records at least this long after they reach `maxRecordAge`. */
+export const REDRIVE_WINDOW = Duration.hours(1);
+/** Lambda's largest `MaximumRecordAgeInSeconds`. */
+const LAMBDA_MAX_RECORD_AGE_SECONDS = 604800;
+
+/** The maximum record age of a processor with these options. */
+export function maxRecordAgeOf(options: TransactionProcessorOptions): Duration {
+  return options.maxRecordAge ?? DEFAULT_MAX_RECORD_AGE;
+}
+
+/** The iterator-age alarm's threshold of a processor with these options (its `@default` says how). */
+export function iteratorAgeThresholdOf(options: TransactionProcessorOptions): Duration {
+  if (options.iteratorAgeAlarmThreshold !== undefined) return options.iteratorAgeAlarmThreshold;
+  const maxAge = maxRecordAgeOf(options);
+  if (maxAge.isUnresolved()) return Duration.minutes(10);
+  return Duration.seconds(Math.min(600, Math.floor(maxAge.toSeconds() / 4)));
+}
+
 /**
  * Fails on an option out of range, naming it with its `processor.` prefix.
  *
@@ -152,12 +188,40 @@ export function validateProcessorOptions(options: TransactionProcessorOptions, s
   checkInt('processor.batchSize', options.batchSize, 1, 10000);
   checkSeconds('processor.maxBatchingWindow', options.maxBatchingWindow, 0, 300);
   checkInt('processor.parallelizationFactor', options.parallelizationFactor, 1, 10);
-  checkInt('processor.retryAttempts', options.retryAttempts, 0, 10000, 'never unbounded: a poison record would block its shard');
-  checkSeconds('processor.maxRecordAge', options.maxRecordAge, 60, Math.min(604800, streamRetention.isUnresolved() ? 604800 : streamRetention.toSeconds()),
-    'at most the stream\'s retention, so a failed record can still be read from the stream');
+  checkInt('processor.retryAttempts', options.retryAttempts, 0, 10000, 'or unset: retried until the records reach processor.maxRecordAge');
+  const retention = streamRetention.isUnresolved() ? undefined : streamRetention.toSeconds();
+  const maxAgeLimit = retention === undefined ? LAMBDA_MAX_RECORD_AGE_SECONDS
+    : Math.min(LAMBDA_MAX_RECORD_AGE_SECONDS, retention - REDRIVE_WINDOW.toSeconds());
+  checkSeconds('processor.maxRecordAge', options.maxRecordAge, 60, maxAgeLimit,
+    `at most the stream's retention (${retention === undefined ? 'a token' : streamRetention.toHumanString()}) less ${REDRIVE_WINDOW.toHumanString()}, `
+    + 'so that the records of a failed-records pointer can still be read from the stream to redrive them, and at most Lambda\'s 604800');
+  checkSeconds('processor.iteratorAgeAlarmThreshold', options.iteratorAgeAlarmThreshold, 1, LAMBDA_MAX_RECORD_AGE_SECONDS);
   checkSeconds('processor.cacheTtl', options.cacheTtl, 1, 365 * 86400);
   checkInt('processor.reservedConcurrentExecutions', options.reservedConcurrentExecutions, 1, 10000);
   if ((options.handler !== undefined || options.runtime !== undefined) && options.code === undefined) {
     fail('processor.handler', options.handler ?? options.runtime?.name, 'must be given together with processor.code (the reference processor has its own)');
   }
+}
+
+/**
+ * Fails unless the iterator-age alarm goes off well before records reach their maximum age: within half
+ * of it, so that an operator hears of an outage while nothing is lost yet. Called only when the alarm
+ * exists (alarms on, `PROCESSOR_ITERATOR_AGE` not disabled). Names the option the user set; both when
+ * both were.
+ */
+export function validateIteratorAgeAlarm(options: TransactionProcessorOptions): void {
+  const maxAge = maxRecordAgeOf(options);
+  const threshold = iteratorAgeThresholdOf(options);
+  if (maxAge.isUnresolved() || threshold.isUnresolved()) return;
+  const firesAfter = iteratorAgeAlarmDelay(threshold);
+  if (firesAfter.toSeconds() * 2 <= maxAge.toSeconds()) return;
+  const why = `the iterator-age alarm (threshold ${threshold.toHumanString()}, plus one minute of evaluation) goes off after ${firesAfter.toHumanString()}, `
+    + `which must be at most half of processor.maxRecordAge (${maxAge.toHumanString()}), so that an outage is heard of before any record is discarded`;
+  if (options.iteratorAgeAlarmThreshold !== undefined) {
+    const most = Math.floor(maxAge.toSeconds() / 2) - ITERATOR_AGE_PERIOD.toSeconds() * ITERATOR_AGE_PERIODS;
+    const withAge = `with processor.maxRecordAge ${render(maxAge)}${options.maxRecordAge ? '' : ' (the default)'}`;
+    fail('processor.iteratorAgeAlarmThreshold', options.iteratorAgeAlarmThreshold,
+      most > 0 ? `${why}: at most ${Duration.seconds(most).toHumanString()} ${withAge}` : `${why}: none fits ${withAge}; raise processor.maxRecordAge`);
+  }
+  fail('processor.maxRecordAge', maxAge, `${why}: at least ${Duration.seconds(firesAfter.toSeconds() * 2).toHumanString()}`);
 }

@@ -7,15 +7,20 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { processorAlarms } from './alarms';
 import { FailedRecordsDestination } from './failed-records';
-import { TransactionProcessorOptions, validateProcessorOptions } from './options';
+import {
+  iteratorAgeThresholdOf, maxRecordAgeOf, TransactionProcessorOptions, validateIteratorAgeAlarm, validateProcessorOptions,
+} from './options';
+import { QuarantineQueue } from './quarantine';
+import { ProcessorRedrive } from './redrive';
+import { grantStoreAccess, processorStoreLogins, storeCredentials } from './store-access';
 import { ILgpdDataPipeline } from '../add-on';
-import { CacheUser } from '../cache-users';
-import { DatabaseAuthentication, DatabaseRole } from '../database-login';
+import { DatabaseAuthentication } from '../database-login';
+import { PipelineAlarm } from '../monitoring/pipeline-alarm';
 import { acknowledgeInPacks, HIPAA_NIST } from '../private/acknowledge';
 import { kebabCase } from '../private/names';
 import { grantNetworkInterfaces } from '../private/network-interfaces';
 import { lambdaPrincipal } from '../private/policy-principal';
-import { processorEnvironment } from '../private/processor-contract';
+import { PROCESSOR_VARIABLES, processorEnvironment } from '../private/processor-contract';
 import { RDS_CA_BUNDLE_PATH } from '../private/rds-ca-bundle';
 
 /** Where the build bundles the reference processor (handlers/transaction-processor.ts, by esbuild). */
@@ -39,10 +44,13 @@ export interface TransactionProcessorProps extends TransactionProcessorOptions {
  * A Lambda function that consumes the pipeline's stream and writes to its stores, wired the way the
  * pipeline's data needs: in the client subnets with its own security group opened by `allowFrom`,
  * reading the stream, signing in to PostgreSQL as its own role (`lgpd_processor`, which may only INSERT
- * and SELECT transactions) and to the cache as its own user (only its script, on its keys), a Kinesis event source with
- * bounded retries, bisection and partial batch responses, an on-failure destination that keeps the
- * shard and sequence numbers of what could not be processed in an SQS queue encrypted with the
- * pipeline key, a log group encrypted with the key, and alarms on errors and failed records.
+ * and SELECT transactions) and to the cache as its own user (only its script, on its keys), a Kinesis
+ * event source that retries a failing batch until its records reach a maximum age (with bisection and
+ * partial batch responses), an on-failure destination that keeps the shard and sequence numbers of what
+ * expired, a quarantine queue for records that are not valid transactions (both SQS queues encrypted
+ * with the pipeline key, TLS only), a redrive function for both, a log group encrypted with the key, and
+ * alarms on errors, the processor's lag, expired and quarantined records (docs/processor.md, "Which
+ * failure goes where").
  *
  * It binds to the pipeline through `ILgpdDataPipeline` only, as any add-on does.
  *
@@ -55,8 +63,17 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
   public readonly function: lambda.Function;
   /** The Kinesis event source mapping. */
   public readonly eventSourceMapping: lambda.EventSourceMapping;
-  /** Where Lambda sends the shard and sequence numbers of records it gave up on. */
+  /** Where Lambda sends the shard and sequence numbers of records it gave up on (that reached `maxRecordAge`). */
   public readonly failedRecordsQueue: sqs.Queue;
+  /** Where the reference processor puts records that are not valid transactions, with their payload and the reason. */
+  public readonly quarantineQueue: sqs.Queue;
+  /**
+   * The redrive function (the reference processor only): run it with `aws lambda invoke` to put the
+   * failed-records queue's ranges, or the quarantined records, through the processor again.
+   *
+   * @default - none with your own `code`
+   */
+  public readonly redriveFunction?: lambda.Function;
   /** The function's security group. */
   public readonly connections: ec2.Connections;
   /** The function's role. */
@@ -70,7 +87,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
   /**
    * @param scope the construct that holds the processor (`pipeline.addProcessor` uses the pipeline)
    * @param id the construct id, part of the processor's physical names (letters and digits)
-   * @param props the pipeline to process, and batching, retries, code and database access
+   * @param props the pipeline to process, and batching, retries, code and database authentication
    */
   constructor(scope: Construct, id: string, props: TransactionProcessorProps) {
     super(scope, id);
@@ -91,6 +108,15 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       removalPolicy: pipeline.conventions.removalPolicy,
     });
     this.failedRecordsQueue = failedRecords.queue;
+    const quarantine = QuarantineQueue.create(this, {
+      queueName: `${functionName}-quarantine`,
+      encryptionKey: pipeline.encryptionKey,
+      removalPolicy: pipeline.conventions.removalPolicy,
+    });
+    this.quarantineQueue = quarantine.queue;
+    pipeline.conventions.acknowledge(this.quarantineQueue, 'AwsSolutions-SQS3',
+      'The quarantine is itself where records that can never be processed are kept. Only the redrive function receives from it, and it leaves a record '
+      + 'that is still refused in the queue on purpose; a redrive policy would move such a record out after a few redrives, to a queue nobody reads.');
 
     // The function's permissions live in one customer-managed policy (no inline policy: HIPAA, NIST and
     // PCI IAMNoInlinePolicy), which every grant below writes to.
@@ -99,8 +125,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       policyDescription: `Transaction processor ${functionName}: read the stream and the store credentials, write its logs and failed records`,
     });
 
-    const database = pipeline.databaseLogin(DatabaseRole.PROCESSOR, props.databaseAuthentication ?? DatabaseAuthentication.IAM);
-    const cache = pipeline.cacheLogin(CacheUser.PROCESSOR);
+    const logins = processorStoreLogins(pipeline, props.databaseAuthentication ?? DatabaseAuthentication.IAM);
+    const code = props.code ?? lambda.Code.fromAsset(REFERENCE_PROCESSOR);
     const logGroup = pipeline.conventions.logGroup(this, 'Logs', `/aws/lambda/${functionName}`);
 
     this.environment = {
@@ -109,13 +135,12 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
         databaseHost: pipeline.database.dbInstanceEndpointAddress,
         databasePort: Tokenization.stringifyNumber(pipeline.databasePort),
         databaseName: pipeline.databaseName,
-        ...(database.secret ? { databaseSecretArn: database.secret.secretArn } : { databaseIamUser: database.roleName }),
+        ...storeCredentials(logins),
         cacheHost: pipeline.cacheEndpointAddress,
         cachePort: pipeline.cacheEndpointPort,
-        cacheUser: cache.userName,
-        cacheAuthSecretArn: cache.secret.secretArn,
         cacheClusterMode: String(pipeline.cacheClusterMode),
         cacheTtlSeconds: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
+        quarantineQueueUrl: this.quarantineQueue.queueUrl,
       }),
       NODE_EXTRA_CA_CERTS: props.code ? LAMBDA_AMAZON_CA_BUNDLE : RDS_CA_BUNDLE_PATH,
     };
@@ -123,7 +148,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     this.function = new lambda.Function(this, 'Function', {
       functionName,
       description: `Transaction processor of LGPD pipeline ${pipeline.environmentSuffix}: stream ${pipeline.stream.streamName} to PostgreSQL and the cache`,
-      code: props.code ?? lambda.Code.fromAsset(REFERENCE_PROCESSOR),
+      code,
       handler: props.handler ?? 'index.handler',
       runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -153,10 +178,12 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     principal.policy.addStatements(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     grantNetworkInterfaces(principal, { vpc: pipeline.vpc, subnets: pipeline.clientSubnets, securityGroup });
     failedRecords.grantSend(principal);
+    quarantine.grantSend(principal);
+    // The quarantine is reached from the client subnets through the SQS endpoint.
+    pipeline.addClientEndpoint(ec2.InterfaceVpcEndpointAwsService.SQS);
 
     pipeline.allowFrom(this.function);
-    database.grantConnect(principal);
-    cache.grantRead(principal);
+    grantStoreAccess(logins, principal);
 
     // The event source mapping polls the stream from the Lambda service with the function's role, which
     // must read the stream (and decrypt with the key) before the mapping is created.
@@ -169,18 +196,43 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       startingPosition: props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
       parallelizationFactor: props.parallelizationFactor,
       bisectBatchOnError: props.bisectBatchOnError ?? true,
-      retryAttempts: props.retryAttempts ?? 10,
-      maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+      retryAttempts: props.retryAttempts,
+      maxRecordAge: maxRecordAgeOf(props),
       reportBatchItemFailures: props.reportBatchItemFailures ?? true,
       onFailure: failedRecords,
     });
+    if (props.retryAttempts === undefined) {
+      // Lambda's default too, written out: retried until the records reach their maximum age.
+      (this.eventSourceMapping.node.defaultChild as lambda.CfnEventSourceMapping).maximumRetryAttempts = -1;
+    }
     // Batches arrive once the role may read the stream, and the schema migrations made the table and the role.
-    this.eventSourceMapping.node.addDependency(principal.policy, database.schema);
+    this.eventSourceMapping.node.addDependency(principal.policy, logins.database.schema);
+
+    if (props.code === undefined) {
+      const redrive = new ProcessorRedrive(this, 'Redrive', {
+        pipeline,
+        functionName: pipeline.conventions.physicalName('redrive', id),
+        code,
+        environment: { ...this.environment, [PROCESSOR_VARIABLES.failedRecordsQueueUrl]: this.failedRecordsQueue.queueUrl },
+        logins,
+        failedRecords,
+        quarantine,
+      });
+      this.redriveFunction = redrive.function;
+    }
 
     const slug = kebabCase(id);
-    const alarms = processorAlarms({ function: this.function, failedRecords: this.failedRecordsQueue });
+    const alarms = processorAlarms({
+      function: this.function,
+      failedRecords: this.failedRecordsQueue,
+      quarantine: this.quarantineQueue,
+      maxRecordAge: maxRecordAgeOf(props),
+      iteratorAgeThreshold: iteratorAgeThresholdOf(props),
+    });
     for (const [alarmId, { slug: alarmSlug, ...alarm }] of Object.entries(alarms)) {
-      pipeline.addAlarm(`${id}${alarmId}`, { ...alarm, name: `${slug}-${alarmSlug}` });
+      const created = pipeline.addAlarm(`${id}${alarmId}`, { ...alarm, name: `${slug}-${alarmSlug}` });
+      // An outage must be heard of while nothing is lost yet: when there is an iterator-age alarm.
+      if (created !== undefined && alarm.kind === PipelineAlarm.PROCESSOR_ITERATOR_AGE) validateIteratorAgeAlarm(props);
     }
 
     if (props.reservedConcurrentExecutions === undefined) {

@@ -9,6 +9,7 @@ import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE, type Outcome } from './environment';
+import { MotoQueues } from './queues';
 import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-access';
 
 /**
@@ -24,7 +25,8 @@ import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-ac
  *   required, append-only file on (written at shutdown, fsync every second) so that a restart keeps
  *   the data as an ElastiCache failover to a replica does.
  *   Its certificate comes from a second CA, so that a client trusting one store only can be tried.
- * - moto's server, the Secrets Manager emulator (a virtual environment from scripts/install/processor.sh).
+ * - moto's server, the emulator of Secrets Manager, SQS (the quarantine and failed-records queues) and
+ *   Kinesis (the stream the redrive reads), a virtual environment from scripts/install/processor.sh.
  */
 
 /**
@@ -37,6 +39,8 @@ export const REDIS_PORT = 6380 + PORT_OFFSET;
 export const MOTO_PORT = 5055 + PORT_OFFSET;
 /** A three-node Redis cluster (cluster mode enabled), started only by the tests that use it. */
 export const REDIS_CLUSTER_PORTS = [6381, 6382, 6383].map(p => p + PORT_OFFSET);
+/** A primary and its replicas in turn, for the failover model (harness/failover.ts). */
+export const REDIS_FAILOVER_PORTS = [6384, 6385, 6386].map(p => p + PORT_OFFSET);
 /** Keep in step with scripts/install/processor.sh. */
 const MOTO_SERVER = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-lgpd-data-pipeline', 'moto', 'bin', 'moto_server');
 const PG_USER = 'lgpdpgtest';
@@ -51,6 +55,12 @@ export const APP_DATABASE = 'pipeline';
 // What to stop, and which run directories to remove, should the process exit without `stop()`.
 const running = new Set<() => void>();
 const directories = new Set<string>();
+/** Runs `stop` should the process exit before the caller stops what it started (undo with the returned function). */
+export function stopOnExit(stop: () => void): () => void {
+  running.add(stop);
+  return () => running.delete(stop);
+}
+
 process.once('exit', () => {
   running.forEach(stop => stop());
   directories.forEach(dir => rmSync(dir, { recursive: true, force: true }));
@@ -81,6 +91,8 @@ export class Stores {
       stores.dbSecretArn = await stores.createSecret('pipeline/database', JSON.stringify({ username: APP_USER, password: stores.appPassword, engine: 'postgres' }));
       stores.cacheSecretArn = await stores.createSecret('pipeline/cache-processor', stores.redis.processorPassword);
       stores.cacheTokenSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
+      stores.quarantineUrl = await stores.queues.createQueue('lgpd-processor-test-quarantine');
+      stores.failedRecordsUrl = await stores.queues.createQueue('lgpd-processor-test-failed');
       if (options.migrate ?? true) {
         const outcome = await stores.migrate();
         if (!outcome.ok) throw new Error(`the migrations failed: ${outcome.error}`);
@@ -109,6 +121,10 @@ export class Stores {
   cacheSecretArn = '';
   /** The AUTH token (the default user's password), for the AUTH-token option. */
   cacheTokenSecretArn = '';
+  /** The processor's quarantine queue (QUARANTINE_QUEUE_URL) and failed-records queue, in moto. */
+  quarantineUrl = '';
+  failedRecordsUrl = '';
+  readonly queues = new MotoQueues(`http://127.0.0.1:${MOTO_PORT}`, REGION);
   private readonly secrets = new SecretsManagerClient({
     region: REGION,
     endpoint: `http://127.0.0.1:${MOTO_PORT}`,
@@ -127,7 +143,7 @@ export class Stores {
 
   /**
    * The processor's environment variables (the construct's contract) pointing at these stores, with
-   * AWS_ENDPOINT_URL_SECRETS_MANAGER at moto and NODE_EXTRA_CA_CERTS at both CAs.
+   * the AWS endpoints (Secrets Manager, SQS, Kinesis) at moto and NODE_EXTRA_CA_CERTS at both CAs.
    */
   processorEnv(overrides: Record<string, string | undefined> = {}): Record<string, string> {
     const env: Record<string, string | undefined> = {
@@ -145,6 +161,10 @@ export class Stores {
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${MOTO_PORT}`,
+      AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${MOTO_PORT}`,
+      AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${MOTO_PORT}`,
+      QUARANTINE_QUEUE_URL: this.quarantineUrl,
+      FAILED_RECORDS_QUEUE_URL: this.failedRecordsUrl,
       ...overrides,
     };
     return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -178,7 +198,7 @@ export class Stores {
     : Promise<Outcome<{ Data: { Version: string; Applied: string } }>> {
     const env = await LambdaEnvironment.start(this.schemaEnv(), { bundle: SCHEMA_BUNDLE, timeoutMs: 300_000 });
     try {
-      return await env.invoke({ RequestType: 'Create', ResourceProperties: this.schemaProperties(), ...request });
+      return await env.call('handler', { RequestType: 'Create', ResourceProperties: this.schemaProperties(), ...request });
     } finally {
       await env.stop();
     }
@@ -215,6 +235,7 @@ export class Stores {
   /** Stops everything and removes the run's directory. Safe to call twice. */
   async stop(): Promise<void> {
     this.secrets.destroy();
+    this.queues.destroy();
     await Promise.allSettled([this.postgres.stop(), this.redis.stop(), this.moto.stop()]);
     rmSync(this.dir, { recursive: true, force: true });
     directories.delete(this.dir);
@@ -522,7 +543,7 @@ export async function setUser(redis: Redis, user: CacheUserAccess, password: str
   await redis.call('ACL', 'SETUSER', user.userName, 'reset', `>${password}`, ...user.accessString.split(' '));
 }
 
-async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -547,7 +568,7 @@ function portOffset(text: string | undefined): number {
   return offset;
 }
 
-function assertFree(port: number): Promise<void> {
+export function assertFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', e => reject(new Error(`port ${port} on 127.0.0.1 is in use (${(e as NodeJS.ErrnoException).code}): another run of the processor tests?`)));

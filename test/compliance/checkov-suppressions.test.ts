@@ -17,6 +17,8 @@ const PINNED = [
   'CKV_AWS_116 @ Pipeline/Network/DefaultSecurityGroup/Function',
   'CKV_AWS_117 @ Pipeline/Network/DefaultSecurityGroup/Function',
   'CKV_AWS_115 @ Pipeline/Processor/Function/Resource',
+  'CKV_AWS_115 @ Pipeline/Processor/Redrive/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Processor/Redrive/Function/Resource',
   // The schema migrations' two functions, run at deploy time only (src/database-schema.ts).
   'CKV_AWS_115 @ Pipeline/Database/Schema/Handler/Function/Resource',
   'CKV_AWS_116 @ Pipeline/Database/Schema/Handler/Function/Resource',

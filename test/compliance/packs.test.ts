@@ -32,6 +32,12 @@ const COMMON_ACKNOWLEDGEMENTS = [
   'HIPAA.Security-LambdaConcurrency @ Processor/Function/Resource',
   'NIST.800.53.R5-LambdaConcurrency @ Processor/Function/Resource',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Policy',
+  // Its quarantine queue, which is the place of last resort itself (src/processor/transaction-processor.ts).
+  'AwsSolutions-SQS3 @ Processor/Quarantine',
+  // Its redrive function (src/processor/redrive.ts): the same network-interface statements, run by an operator.
+  'AwsSolutions-IAM5[Resource::*] @ Processor/Redrive/Policy',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Redrive/Policy',
+  ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ'].map(rule => `${pack}-${rule} @ Processor/Redrive/Function/Resource`)),
   // The schema migrations (src/database-schema.ts): the migration function's policy (network interfaces, and the
   // tag-conditioned `rds!db-*` master secret, which it alone reads), its role for LgpdChecks, and both functions, run at deploy time only.
   'AwsSolutions-IAM5[Resource::*] @ Database/Schema/Migrate/Policy',

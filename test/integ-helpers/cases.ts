@@ -16,7 +16,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CacheNodeType, CacheUser, DatabaseAuthentication, DatabaseRole, LgpdDataPipeline, LgpdDataPipelineProps, TransactionProcessor } from '../../src';
-import { acknowledgeCheckov } from '../../src/private/acknowledge';
+import { acknowledge, acknowledgeCheckov } from '../../src/private/acknowledge';
 
 /** Every case deploys to São Paulo: the pipeline's data-residency guard allows only sa-east-1. */
 export const INTEG_REGION = 'sa-east-1';
@@ -197,6 +197,7 @@ export class PipelineCaseStack extends Stack {
     }
     this.alarmInbox = new sqs.Queue(this, 'AlarmInbox', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       retentionPeriod: Duration.hours(1),
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -204,6 +205,9 @@ export class PipelineCaseStack extends Stack {
     acknowledgeCheckov(this.alarmInbox.node.defaultChild as CfnResource, 'CKV_AWS_27',
       'Encrypted at rest with SQS-managed keys (SqsManagedSseEnabled); checkov\'s CKV_AWS_27 looks only for KmsMasterKeyId. '
       + 'The AWS-managed alias/aws/sqs key would stop SNS from delivering, and a customer-managed key would need its own key policy for a test queue.');
+    acknowledge(this.alarmInbox, 'LGPD-SQSCustomerManagedKey',
+      'Test scaffolding that receives the alarm notifications (no personal data), encrypted with SQS-managed keys: the AWS-managed alias/aws/sqs key '
+      + 'would stop SNS from delivering, and a customer-managed key would need its own key policy for a test queue.');
 
     new CfnOutput(this, 'StreamName', { value: this.pipeline.stream.streamName });
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.pipeline.database.dbInstanceEndpointAddress });

@@ -187,7 +187,9 @@ describe('FastShop\'s transaction processor (its one managed policy: grantRead, 
   const dbArn = arn('rds', `db:${stack.ref(db)}`);
   const rdsSecretArn = stack.getAtt(db, 'MasterUserSecret.SecretArn');
   const cachePassword = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => r.Properties?.Name === 'lgpd-pipeline/dev/cache-user/processor'));
-  const queueArn = stack.getAtt(stack.logicalId('AWS::SQS::Queue'), 'Arn');
+  const queue = (suffix: string) => stack.getAtt(stack.logicalId('AWS::SQS::Queue', r => r.Properties?.QueueName === `lgpd-processor-dev-processor-${suffix}`), 'Arn');
+  const queueArn = queue('failed');
+  const quarantineArn = queue('quarantine');
   const via = (service: string) => ({ 'kms:ViaService': `${service}.${TEST_REGION}.amazonaws.com` });
 
   test('reads records (the event source mapping polls with this role), and may not write or delete the stream', async () => {
@@ -239,6 +241,13 @@ describe('FastShop\'s transaction processor (its one managed policy: grantRead, 
       .toBe('ImplicitlyDenied');
   });
 
+  test('sends records that are not valid transactions to its quarantine, and may not read the quarantine back', async () => {
+    expect(await decide({ principal, action: 'sqs:SendMessage', resource: quarantineArn, identityPolicies })).toBe('Allowed');
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue']) {
+      expect(await decide({ principal, action, resource: quarantineArn, identityPolicies })).toBe('ImplicitlyDenied');
+    }
+  });
+
   test('creates network interfaces only with its own subnets and security group', async () => {
     const subnets = stack.resources[fn].Properties.VpcConfig.SubnetIds.map((s: any) => stack.resolve(s));
     const group = stack.resolve(stack.resources[fn].Properties.VpcConfig.SecurityGroupIds[0]);
@@ -275,6 +284,59 @@ describe('FastShop\'s schema migrations (the migration function and the custom r
     expect(await decide({ ...handler, action: 'lambda:InvokeFunction', resource: migrationFunction })).toBe('Allowed');
     expect(await decide({ ...handler, action: 'lambda:InvokeFunction', resource: arn('lambda', 'function:lgpd-processor-dev-processor') })).toBe('ImplicitlyDenied');
     expect(await read(handler, rdsSecretArn)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('FastShop\'s redrive function (its own managed policy: the queues, the stream, the stores)', () => {
+  const stack = fastShop.stack('FastShopPipeline');
+  const fn = stack.logicalId('AWS::Lambda::Function', r => r.Properties?.FunctionName === 'lgpd-redrive-dev-processor');
+  const { principal, identityPolicies } = stack.caller(stack.resources[fn].Properties.Role['Fn::GetAtt'][0]);
+  const streamArn = stack.getAtt(stack.logicalId('AWS::Kinesis::Stream'), 'Arn');
+  const { keyArn, keyPolicy } = stack.key();
+  const queue = (suffix: string) => stack.getAtt(stack.logicalId('AWS::SQS::Queue', r => r.Properties?.QueueName === `lgpd-processor-dev-processor-${suffix}`), 'Arn');
+  const via = (service: string) => ({ 'kms:ViaService': `${service}.${TEST_REGION}.amazonaws.com` });
+
+  test('takes messages from the failed-records and quarantine queues (decrypting through SQS only), and no other queue\'s', async () => {
+    for (const resource of [queue('failed'), queue('quarantine')]) {
+      for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']) {
+        expect(await decide({ principal, action, resource, identityPolicies })).toBe('Allowed');
+      }
+      expect(await decide({ principal, action: 'sqs:PurgeQueue', resource, identityPolicies })).toBe('ImplicitlyDenied');
+    }
+    expect(await decide({ principal, action: 'sqs:ReceiveMessage', resource: arn('sqs', 'someone-elses-queue'), identityPolicies })).toBe('ImplicitlyDenied');
+    expect(await decide({ principal, action: 'kms:Decrypt', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy, context: via('sqs') })).toBe('Allowed');
+    expect(await decide({ principal, action: 'kms:Decrypt', resource: keyArn, identityPolicies, resourcePolicy: keyPolicy })).toBe('ImplicitlyDenied');
+  });
+
+  test('sends to the quarantine (what a redrive of failed records finds invalid), and not to the failed-records queue', async () => {
+    expect(await decide({ principal, action: 'sqs:SendMessage', resource: queue('quarantine'), identityPolicies })).toBe('Allowed');
+    expect(await decide({ principal, action: 'sqs:SendMessage', resource: queue('failed'), identityPolicies })).toBe('ImplicitlyDenied');
+  });
+
+  test('reads records from the stream by shard iterator, and may not write or delete the stream', async () => {
+    for (const action of ['kinesis:GetShardIterator', 'kinesis:GetRecords']) {
+      expect(await decide({ principal, action, resource: streamArn, identityPolicies })).toBe('Allowed');
+    }
+    for (const action of ['kinesis:PutRecord', 'kinesis:DeleteStream']) {
+      expect(await decide({ principal, action, resource: streamArn, identityPolicies })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  test('signs in to the stores as the processor does: its role with IAM, its cache user, and never the master secret', async () => {
+    const db = stack.logicalId('AWS::RDS::DBInstance');
+    const cachePassword = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => r.Properties?.Name === 'lgpd-pipeline/dev/cache-user/processor'));
+    const connect = (user: string) =>
+      decide({ principal, action: 'rds-db:connect', resource: arn('rds-db', `dbuser:${stack.getAtt(db, 'DbiResourceId')}/${user}`), identityPolicies });
+    expect(await connect('lgpd_processor')).toBe('Allowed');
+    expect(await connect('pipeline_admin')).toBe('ImplicitlyDenied');
+    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: cachePassword, identityPolicies })).toBe('Allowed');
+    expect(await decide({
+      principal,
+      action: 'secretsmanager:GetSecretValue',
+      resource: stack.getAtt(db, 'MasterUserSecret.SecretArn'),
+      identityPolicies,
+      context: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': arn('rds', `db:${stack.ref(db)}`) },
+    })).toBe('ImplicitlyDenied');
   });
 });
 

@@ -13,22 +13,29 @@ import { kinesisRecord } from '../../support/processor-harness/events';
 import { build } from '../util';
 
 /**
- * The processor's environment as Lambda would see it: the synthesized Variables with each
+ * A function's environment as Lambda would see it: the synthesized Variables with each
  * CloudFormation intrinsic replaced by a stand-in that names it (`<PipelineDatabase...:Endpoint.Address>`),
- * and the port attributes by a port, plus the AWS_REGION Lambda sets.
+ * the port attributes by a port and a queue's `Ref` (its URL) by a URL that ends in its logical id,
+ * plus the AWS_REGION Lambda sets.
  */
-function deployedEnvironment(options: TransactionProcessorOptions = {}, props: Partial<LgpdDataPipelineProps> = {}) {
+function deployedEnvironment(options: TransactionProcessorOptions = {}, props: Partial<LgpdDataPipelineProps> = {}, functionName = 'lgpd-processor-dev-processor') {
   const { stack, pipeline } = build({ environmentSuffix: 'dev', ...props });
   pipeline.addProcessor('Processor', options);
-  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'lgpd-processor-dev-processor' } }));
+  const template = Template.fromStack(stack);
+  const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+  const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }));
   const variables = stack.resolve(fn.Properties.Environment.Variables) as Record<string, unknown>;
   const standIn = (value: unknown): string => {
     if (typeof value === 'string') return value;
     const json = JSON.stringify(value);
+    const ref = (value as { Ref?: string }).Ref;
+    if (ref !== undefined && queues.includes(ref)) return `https://sqs.sa-east-1.amazonaws.com/123456789012/${ref}`;
     return /Port"\]\}$/.test(json) ? '6380' : `<${json.replace(/[{}"[\]]/g, '').replace(/,/g, ':')}>`;
   };
   return { AWS_REGION: 'sa-east-1', ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, standIn(v)])) };
 }
+
+const QUEUE_URL = expect.stringMatching(/^https:\/\/sqs\.sa-east-1\.amazonaws\.com\/123456789012\//);
 
 describe('the environment the construct sets, read by the handler', () => {
   test('the defaults: its own role with IAM, its own cache user, the pipeline\'s ports, cluster mode off, a one-day TTL', () => {
@@ -48,7 +55,15 @@ describe('the environment the construct sets, read by the handler', () => {
         clusterMode: false,
         ttlSeconds: 86_400,
       },
+      queues: { quarantineUrl: expect.stringMatching(/\/PipelineProcessorQuarantine[0-9A-F]{8}$/), failedRecordsUrl: undefined },
     });
+  });
+
+  test('the redrive function gets the processor\'s environment and the failed-records queue', () => {
+    const processor = readConfig(deployedEnvironment());
+    const redrive = readConfig(deployedEnvironment({}, {}, 'lgpd-redrive-dev-processor'));
+    expect(redrive).toEqual({ ...processor, queues: { quarantineUrl: processor.queues.quarantineUrl, failedRecordsUrl: QUEUE_URL } });
+    expect(redrive.queues.failedRecordsUrl).toMatch(/\/PipelineProcessorFailedRecords[0-9A-F]{8}$/);
   });
 
   test('its own rotated secret, the AUTH token, cluster mode, another database port and TTL reach the handler', () => {
@@ -75,6 +90,7 @@ const MINIMAL = {
   CACHE_HOST: 'cache.example',
   CACHE_PORT: '6380',
   CACHE_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:auth-AbCdEf',
+  QUARANTINE_QUEUE_URL: 'https://sqs.sa-east-1.amazonaws.com/123456789012/lgpd-processor-dev-processor-quarantine',
 };
 
 describe('environment variables the handler refuses', () => {
@@ -97,6 +113,11 @@ describe('environment variables the handler refuses', () => {
     ["CACHE_CLUSTER_MODE is 'TRUE'", { CACHE_CLUSTER_MODE: 'TRUE' }, "CACHE_CLUSTER_MODE must be 'true' or 'false', got 'TRUE'"],
     ["TRANSACTIONS_TABLE is 'Transactions'", { TRANSACTIONS_TABLE: 'Transactions' }, "TRANSACTIONS_TABLE must be a lower-case identifier, optionally schema-qualified (schema.table), got 'Transactions'"],
     ["TRANSACTIONS_TABLE is 'a.b.c'", { TRANSACTIONS_TABLE: 'a.b.c' }, "TRANSACTIONS_TABLE must be a lower-case identifier, optionally schema-qualified (schema.table), got 'a.b.c'"],
+    ['QUARANTINE_QUEUE_URL is unset', { QUARANTINE_QUEUE_URL: undefined }, 'QUARANTINE_QUEUE_URL must be set'],
+    ['QUARANTINE_QUEUE_URL is a queue ARN', { QUARANTINE_QUEUE_URL: 'arn:aws:sqs:sa-east-1:123456789012:q' },
+      "QUARANTINE_QUEUE_URL must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>), got 'arn:aws:sqs:sa-east-1:123456789012:q'"],
+    ['FAILED_RECORDS_QUEUE_URL is a queue name', { FAILED_RECORDS_QUEUE_URL: 'failed' },
+      "FAILED_RECORDS_QUEUE_URL must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>), got 'failed'"],
     ["TRANSACTIONS_TABLE is 'x; DROP TABLE y'", { TRANSACTIONS_TABLE: 'x; DROP TABLE y' }, "TRANSACTIONS_TABLE must be a lower-case identifier, optionally schema-qualified (schema.table), got 'x; DROP TABLE y'"],
   ])('fails when %s', (_, change, message) => {
     expect(() => readConfig({ ...MINIMAL, ...change })).toThrow(message);

@@ -159,7 +159,11 @@ const TRANSACTIONS_COLUMNS = [
   'occurred_at timestamp with time zone not null', 'shard_id text not null', 'sequence_number text not null', 'stored_at timestamp with time zone not null',
 ];
 
-/** What the processor of the previous version ran at its first invocation, as the master user. */
+/**
+ * What the processor of the previous versions ran at its first invocation, as the master user: the
+ * last one before migrations (with the stored_at index that the cache's convergence reads through),
+ * and the one before that (without it).
+ */
 const PREVIOUS_PROCESSOR_CREATE_TABLE = `BEGIN;
   SELECT pg_advisory_xact_lock(hashtext('"transactions"'));
   CREATE TABLE IF NOT EXISTS "transactions" (
@@ -173,19 +177,25 @@ const PREVIOUS_PROCESSOR_CREATE_TABLE = `BEGIN;
     stored_at       timestamptz NOT NULL DEFAULT now()
   );
   CREATE INDEX IF NOT EXISTS "transactions_customer_occurred_idx" ON "transactions" (customer_id, occurred_at);
+  CREATE INDEX IF NOT EXISTS "transactions_stored_idx" ON "transactions" (stored_at);
   COMMIT;`;
+const OLDER_PROCESSOR_CREATE_TABLE = PREVIOUS_PROCESSOR_CREATE_TABLE.replace(/\n.*"transactions_stored_idx".*/, '');
+
+const TRANSACTIONS_INDEXES = [
+  { indexname: 'transactions_customer_occurred_idx', indexdef: 'CREATE INDEX transactions_customer_occurred_idx ON public.transactions USING btree (customer_id, occurred_at)' },
+  { indexname: 'transactions_pkey', indexdef: 'CREATE UNIQUE INDEX transactions_pkey ON public.transactions USING btree (transaction_id)' },
+  { indexname: 'transactions_stored_idx', indexdef: 'CREATE INDEX transactions_stored_idx ON public.transactions USING btree (stored_at)' },
+];
+const INDEXES_QUERY = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' ORDER BY indexname";
 
 describe('the migrations, run by the bundled migration function as the RDS master user', () => {
-  test('from an empty database: make the table and its index, the processor\'s role, revoke PUBLIC, and record version 0001', async () => {
+  test('from an empty database: make the table and its indexes, the processor\'s role, revoke PUBLIC, and record version 0001', async () => {
     const db = await freshDatabase();
     const outcome = await migrateDatabase(db);
 
     expect(outcome).toMatchObject({ ok: true, response: { Data: { Version: '0001', Applied: FIRST } } });
     expect(await columnsOf(db)).toEqual(TRANSACTIONS_COLUMNS);
-    expect(await rowsOf(db, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' ORDER BY indexname")).toEqual([
-      { indexname: 'transactions_customer_occurred_idx', indexdef: 'CREATE INDEX transactions_customer_occurred_idx ON public.transactions USING btree (customer_id, occurred_at)' },
-      { indexname: 'transactions_pkey', indexdef: 'CREATE UNIQUE INDEX transactions_pkey ON public.transactions USING btree (transaction_id)' },
-    ]);
+    expect(await rowsOf(db, INDEXES_QUERY)).toEqual(TRANSACTIONS_INDEXES);
     expect(await rowsOf(db, 'SELECT version, name, checksum, applied_by FROM public.lgpd_schema_migrations')).toEqual([
       { version: 1, name: FIRST, checksum: sha256(FIRST), applied_by: MASTER_USER },
     ]);
@@ -230,11 +240,14 @@ describe('the migrations, run by the bundled migration function as the RDS maste
     }
   });
 
-  test('on a database where the processor of the previous version created the table: the table, its index and its rows are adopted', async () => {
+  test.each([
+    ['the last processor before migrations', PREVIOUS_PROCESSOR_CREATE_TABLE],
+    ['the processor before the stored_at index (built by 0001)', OLDER_PROCESSOR_CREATE_TABLE],
+  ])('on a database where %s created the table: the table, its indexes and its rows are adopted', async (_, createTable) => {
     const db = await freshDatabase();
     const master = await stores.connectAs(MASTER_USER, stores.masterPassword, db);
     try {
-      await master.query(PREVIOUS_PROCESSOR_CREATE_TABLE);
+      await master.query(createTable);
       await master.query(`INSERT INTO transactions (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
         VALUES ('old-1', 'c-1', 10.5, 'BRL', '2026-03-01T12:00:00Z', 'shardId-000000000000', '1'), ('old-2', 'c-2', -3, 'USD', '2026-03-01T13:00:00Z', 'shardId-000000000000', '2')`);
     } finally {
@@ -248,6 +261,7 @@ describe('the migrations, run by the bundled migration function as the RDS maste
     expect(outcome).toMatchObject({ ok: true, response: { Data: { Version: '0001', Applied: FIRST } } });
     expect(await rowsOf(db, "SELECT 'public.transactions'::regclass::oid::int AS oid")).toEqual([table]);
     expect(await rowsOf(db, 'SELECT * FROM transactions ORDER BY transaction_id')).toEqual(rowsBefore);
+    expect(await rowsOf(db, INDEXES_QUERY)).toEqual(TRANSACTIONS_INDEXES);
     expect(await privilegesOf(db, APP_USER)).toEqual([
       `database ${db}: CONNECT`, 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
     ]);
@@ -430,7 +444,7 @@ describe('the custom resource function, answering CloudFormation', () => {
       lambdaApi.calls++;
       const payload = JSON.parse(await bodyOf(req));
       if (lambdaApi.hang || req.url !== '/2015-03-31/functions/lgpd-schema-test/invocations') return;
-      const outcome = await runner.invoke(payload);
+      const outcome = await runner.call<unknown>('handler', payload);
       if (outcome.ok) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(outcome.response));
       } else {
@@ -458,10 +472,10 @@ describe('the custom resource function, answering CloudFormation', () => {
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaApi.port}`,
       NODE_EXTRA_CA_CERTS: (responses as any).caFile,
-    }, { bundle: SCHEMA_BUNDLE, handler: 'onEvent', timeoutMs });
+    }, { bundle: SCHEMA_BUNDLE, timeoutMs });
     environments.push(fn);
     const properties = { ServiceToken: 'arn:aws:lambda:sa-east-1:111122223333:function:lgpd-schema-test-cfn', ...stores.schemaProperties({}, database) };
-    const outcome = await fn.invoke({
+    const outcome = await fn.call<unknown>('onEvent', {
       RequestType: requestType,
       ServiceToken: properties.ServiceToken,
       ResponseURL: responses.url,

@@ -43,6 +43,7 @@ beforeEach(async () => {
   // The table is the migrations' (made once, in Stores.start): emptied, never dropped.
   await stores.query('TRUNCATE transactions');
   await stores.redis.admin(r => r.flushall());
+  await stores.queues.drain(stores.quarantineUrl);
 });
 
 afterEach(async () => {
@@ -76,11 +77,11 @@ async function rows(): Promise<Row[]> {
     FROM transactions ORDER BY transaction_id`);
 }
 
-/** Every key in Redis with its type, value and TTL (seconds). */
+/** Every customer key in Redis with its type, value and TTL (seconds); not the bookkeeping keys (lgpd:cache:*). */
 async function cacheDump(): Promise<Record<string, { value: unknown; ttl: number }>> {
   return stores.redis.admin(async r => {
     const dump: Record<string, { value: unknown; ttl: number }> = {};
-    for (const key of (await r.keys('*')).sort()) {
+    for (const key of (await r.keys('customer:*')).sort()) {
       const type = await r.type(key);
       const value = type === 'hash' ? await r.hgetall(key) : await r.zrange(key, 0, -1, 'WITHSCORES');
       dump[key] = { value, ttl: await r.ttl(key) };
@@ -227,38 +228,68 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     expect((await rows()).length).toBe(7);
   });
 
-  test('malformed records are reported as batch item failures by sequence number, and the batch\'s valid records are stored', async () => {
+  test('records that are not valid transactions go to the quarantine queue with their payload, reason, shard and sequence number, are acknowledged, and never reach the logs; the batch\'s valid records are stored', async () => {
     const env = await environment();
     const good = transactions('poison', 6, 2);
     const valid = (over: Partial<Record<keyof TransactionPayload, unknown>>) => ({ ...good[0], transactionId: 'poison-bad', ...over });
     const { amount, ...withoutAmount } = good[0];
-    const poison: Array<[string, KinesisStreamRecord]> = [
-      ['not JSON', kinesisRecord('{"transactionId": "poison-x",')],
-      ['not UTF-8', kinesisRecord(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))],
-      ['a missing field', kinesisRecord(JSON.stringify(withoutAmount))],
-      ['an unknown field', kinesisRecord(JSON.stringify(valid({ cpf: '123.456.789-09' })))],
-      ['three decimals (string)', kinesisRecord(JSON.stringify(valid({ amount: '10.001' })))],
-      ['three decimals (number)', kinesisRecord(JSON.stringify(valid({ amount: 0.1 + 0.2 })))],
-      ['an amount in exponent form', kinesisRecord(JSON.stringify(valid({ amount: 1e21 })))],
-      ['an unknown currency', kinesisRecord(JSON.stringify(valid({ currency: 'XYZ' })))],
-      ['a lower-case currency', kinesisRecord(JSON.stringify(valid({ currency: 'brl' })))],
-      ['a day that does not exist', kinesisRecord(JSON.stringify(valid({ timestamp: '2026-02-30T10:00:00Z' })))],
-      ['a timestamp without offset', kinesisRecord(JSON.stringify(valid({ timestamp: '2026-03-01T10:00:00' })))],
-      ['a customer id with a brace', kinesisRecord(JSON.stringify(valid({ customerId: 'c{1}' })))],
-      ['an array', kinesisRecord('[]')],
+    const poison: Array<[string, RegExp, KinesisStreamRecord]> = [
+      ['not JSON', /^not JSON$/, kinesisRecord('{"transactionId": "poison-x",')],
+      ['not UTF-8', /^not UTF-8$/, kinesisRecord(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))],
+      ['a missing field', /^schema: record must have required property 'amount'/, kinesisRecord(JSON.stringify(withoutAmount))],
+      ['an unknown field', /^schema: record must NOT have additional properties/, kinesisRecord(JSON.stringify(valid({ cpf: '123.456.789-09' })))],
+      ['three decimals (string)', /^schema: record\/amount/, kinesisRecord(JSON.stringify(valid({ amount: '10.001' })))],
+      ['three decimals (number)', /^schema: record\/amount/, kinesisRecord(JSON.stringify(valid({ amount: 0.1 + 0.2 })))],
+      ['an amount in exponent form', /^schema: record\/amount/, kinesisRecord(JSON.stringify(valid({ amount: 1e21 })))],
+      ['an unknown currency', /^schema: record\/currency/, kinesisRecord(JSON.stringify(valid({ currency: 'XYZ' })))],
+      ['a lower-case currency', /^schema: record\/currency/, kinesisRecord(JSON.stringify(valid({ currency: 'brl' })))],
+      ['a day that does not exist', /^schema: record\/timestamp/, kinesisRecord(JSON.stringify(valid({ timestamp: '2026-02-30T10:00:00Z' })))],
+      ['a timestamp without offset', /^schema: record\/timestamp/, kinesisRecord(JSON.stringify(valid({ timestamp: '2026-03-01T10:00:00' })))],
+      ['a customer id with a brace', /^schema: record\/customerId/, kinesisRecord(JSON.stringify(valid({ customerId: 'c{1}' })))],
+      ['an array', /^schema: record must be object/, kinesisRecord('[]')],
     ];
     void amount;
-    const all = [...records(good.slice(0, 3)), ...poison.map(p => p[1]), ...records(good.slice(3))];
+    const all = [...records(good.slice(0, 3)), ...poison.map(p => p[2]), ...records(good.slice(3))];
 
     const response = await env.invokeOk(kinesisEvent(all));
 
-    expect(response.batchItemFailures).toEqual(poison.map(([, r]) => ({ itemIdentifier: r.kinesis.sequenceNumber })));
+    // Acknowledged: nothing for the event source mapping to retry.
+    expect(response.batchItemFailures).toEqual([]);
     expect((await rows()).map(r => r.transaction_id)).toEqual(good.map(p => p.transactionId).sort());
     await expectCacheToReflect(good);
+    const quarantined = (await stores.queues.drain(stores.quarantineUrl)).map(b => JSON.parse(b));
+    expect(quarantined.map(m => m.sequenceNumber).sort()).toEqual(poison.map(([, , r]) => r.kinesis.sequenceNumber).sort());
+    for (const [what, reason, record] of poison) {
+      const message = quarantined.find(m => m.sequenceNumber === record.kinesis.sequenceNumber);
+      expect({ what, ...message }).toMatchObject({
+        what,
+        version: 1,
+        reason: expect.stringMatching(reason),
+        shardId: SHARD_ID,
+        partitionKey: record.kinesis.partitionKey,
+        eventSourceARN: record.eventSourceARN,
+        data: record.kinesis.data,
+      });
+    }
     // The log says why, by sequence number, and never repeats a record's content.
-    const logged = env.logged('batch').at(-1)!.rejected as Array<{ sequenceNumber: string }>;
-    expect(logged.map(r => r.sequenceNumber)).toEqual(poison.map(([, r]) => r.kinesis.sequenceNumber));
+    const logged = env.logged('batch').at(-1)!;
+    expect(logged.rejected.map((r: { sequenceNumber: string }) => r.sequenceNumber)).toEqual(poison.map(([, , r]) => r.kinesis.sequenceNumber));
+    expect(logged.quarantined).toBe(poison.length);
     expect(env.logs.join('\n')).not.toContain('123.456.789-09');
+  });
+
+  test('fails the batch (nothing acknowledged, nothing stored twice on the retry) when the quarantine queue refuses the message', async () => {
+    const env = await environment({ QUARANTINE_QUEUE_URL: stores.quarantineUrl.replace(/[^/]+$/, 'no-such-queue') });
+    const good = transactions('noqueue', 4, 2);
+    const event = kinesisEvent([...records(good.slice(0, 2)), kinesisRecord('not json'), ...records(good.slice(2))]);
+
+    const failed = await env.invoke(event);
+    const retried = await (await environment()).invoke(event);
+
+    expect(failed).toMatchObject({ ok: false, error: expect.stringMatching(/NonExistentQueue|does not exist/) });
+    expect(retried).toMatchObject({ ok: true, response: { batchItemFailures: [] } });
+    expect((await rows()).map(r => r.transaction_id)).toEqual(good.map(p => p.transactionId).sort());
+    expect(await stores.queues.drain(stores.quarantineUrl)).toHaveLength(1);
   });
 
   test('with Redis stopped the batch fails (nothing acknowledged); retried after Redis is back, every record is stored exactly once', async () => {
@@ -435,7 +466,7 @@ describe('the transaction processor with Redis in cluster mode (CACHE_CLUSTER_MO
       const keys: Record<string, unknown> = {};
       let primariesWithKeys = 0;
       for (const node of client.nodes('master')) {
-        const found = await node.keys('*');
+        const found = await node.keys('customer:*');
         if (found.length > 0) primariesWithKeys++;
         for (const key of found) {
           keys[key] = (await node.type(key)) === 'hash' ? await node.hgetall(key) : await node.zrange(key, 0, -1, 'WITHSCORES');

@@ -1,7 +1,7 @@
 -- 0001: the transactions table, the processor's role and the version table.
 --
 -- The table is the one the reference processor created at run time before migrations existed
--- (same columns, same index): on a database where it did, the table is adopted with its rows, and a
+-- (same columns, same two indexes): on a database where it did, the table is adopted with its rows, and a
 -- table of that name with other columns is refused. From here on nothing creates tables at run time.
 --
 -- Runs as the RDS master user (not a superuser: CREATEROLE, and owner of the database and of its
@@ -41,6 +41,9 @@ BEGIN
 END $$;
 
 CREATE INDEX IF NOT EXISTS transactions_customer_occurred_idx ON public.transactions (customer_id, occurred_at);
+-- stored_at: what the cache re-applies after a failover is read in the order it was stored. On a table
+-- adopted from a processor older than that index, it is built here (writes wait while it is built).
+CREATE INDEX IF NOT EXISTS transactions_stored_idx ON public.transactions (stored_at);
 
 -- The transaction processor: stores a batch (INSERT ... ON CONFLICT DO NOTHING RETURNING) and reads
 -- back the rows stored before. Nothing else: no UPDATE, DELETE, TRUNCATE or DDL, nothing in other

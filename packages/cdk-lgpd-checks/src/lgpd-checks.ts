@@ -134,6 +134,16 @@ export class LgpdChecks extends NagPack {
         explanation: 'Set KmsKeyId on the secret so that reading it needs a decrypt permission on a key you control.',
       },
       {
+        rule: r.SQSCustomerManagedKey,
+        info: `The SQS queue is not encrypted with a customer-managed KMS key (${ART_46}).`,
+        explanation: 'Set KmsMasterKeyId to your own key (SSE-KMS): a queue of the pipeline holds personal data, or where to read it. SSE-SQS and alias/aws/sqs leave the key policy and audit trail out of your hands.',
+      },
+      {
+        rule: r.SQSTransportEncryptionEnforced,
+        info: `The SQS queue does not deny requests made without TLS (${ART_46}, data in transit).`,
+        explanation: 'Add a queue policy statement that denies sqs:* to every principal when aws:SecureTransport is false (enforceSSL: true on the L2 Queue).',
+      },
+      {
         rule: r.VPCFlowLogsAllTraffic,
         info: `The VPC has no flow log recording all traffic (${ART_37}).`,
         explanation: 'Add a flow log with TrafficType ALL on the VPC, delivered to an encrypted destination with a retention.',

@@ -11,4 +11,5 @@ import './rules/rds.rules';
 import './rules/regions.rules';
 import './rules/s3.rules';
 import './rules/secretsmanager.rules';
+import './rules/sqs.rules';
 import './rules/vpc.rules';

@@ -22,4 +22,6 @@ export { default as S3BoundedRetention } from './s3/S3BoundedRetention';
 export { default as S3CustomerManagedKey } from './s3/S3CustomerManagedKey';
 export { default as S3TransportEncryptionEnforced } from './s3/S3TransportEncryptionEnforced';
 export { default as SecretCustomerManagedKey } from './secretsmanager/SecretCustomerManagedKey';
+export { default as SQSCustomerManagedKey } from './sqs/SQSCustomerManagedKey';
+export { default as SQSTransportEncryptionEnforced } from './sqs/SQSTransportEncryptionEnforced';
 export { default as VPCFlowLogsAllTraffic } from './vpc/VPCFlowLogsAllTraffic';
