@@ -141,10 +141,10 @@ func TestTheReferenceProcessorShipsItsBundledAsset(t *testing.T) {
 }
 
 func TestTheContainerEndpointsAndAnIamProcessorOfYourOwn(t *testing.T) {
-	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(7))
+	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(8))
 	byo.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
 		"FunctionName": "lgpd-processor-byo-audit",
-		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "auditor"})},
+		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "lgpd_processor"})},
 	})
 }
 

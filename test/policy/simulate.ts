@@ -224,6 +224,8 @@ export class ResolvedStack {
         'MasterUserSecret.SecretArn': () => arn('secretsmanager', `secret:rds!db-${logicalId.toLowerCase()}-AbCdEf`),
         'Endpoint.Address': () => `${name}.abcdefghijkl.${TEST_REGION}.rds.amazonaws.com`,
         'Endpoint.Port': () => '5433',
+        // The instance's resource id, which IAM database authentication names (rds-db:connect).
+        'DbiResourceId': () => `db-${logicalId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 26)}`,
       },
       'AWS::ElastiCache::ReplicationGroup': {
         'PrimaryEndPoint.Address': () => `master.${logicalId.toLowerCase()}.abcdef.sae1.cache.amazonaws.com`,

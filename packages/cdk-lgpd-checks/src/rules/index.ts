@@ -10,6 +10,7 @@ export { default as DynamoDBCustomerManagedKey } from './dynamodb/DynamoDBCustom
 export { default as ElastiCacheCustomerManagedKey } from './elasticache/ElastiCacheCustomerManagedKey';
 export { default as ElastiCacheTransitEncryptionRequired } from './elasticache/ElastiCacheTransitEncryptionRequired';
 export { personalDataInAllowedRegions } from './general/PersonalDataInAllowedRegions';
+export { default as ComputeRoleNoRDSMasterSecret } from './iam/ComputeRoleNoRDSMasterSecret';
 export { default as KinesisStreamCustomerManagedKey } from './kinesis/KinesisStreamCustomerManagedKey';
 export { default as StreamConsumerFailedRecordsEncrypted } from './lambda/StreamConsumerFailedRecordsEncrypted';
 export { default as LogGroupBoundedRetention } from './logs/LogGroupBoundedRetention';

@@ -120,10 +120,10 @@ class ConsumerAppTest {
 
     @Test
     void theContainerEndpointsAndAnIamProcessorOfYourOwn() {
-        template.resourceCountIs("AWS::EC2::VPCEndpoint", 7);
+        template.resourceCountIs("AWS::EC2::VPCEndpoint", 8);
         byo.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "lgpd-processor-byo-audit",
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "auditor")))));
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "lgpd_processor")))));
     }
 
     @Test
