@@ -8,7 +8,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
+import { CacheLogin, CacheUser } from './cache-users';
 import { PipelineConventions } from './conventions';
+import { DatabaseAuthentication, DatabaseLogin, DatabaseRole } from './database-login';
 import { PipelineAlarmOptions } from './monitoring/pipeline-alarm';
 
 /**
@@ -40,7 +42,10 @@ export interface ILgpdDataPipeline extends IConstruct, ec2.IConnectable {
   readonly databasePort: number;
   /** The database the pipeline's tables live in. */
   readonly databaseName: string;
-  /** The database master secret, managed and rotated by RDS. */
+  /**
+   * The database master secret, managed and rotated by RDS. Only the pipeline's schema migrations read
+   * it: an add-on signs in with its own role (`databaseLogin`).
+   */
   readonly databaseSecret: secretsmanager.ISecret;
   /** The cache endpoint clients connect to (the configuration endpoint with cluster mode on). */
   readonly cacheEndpointAddress: string;
@@ -48,8 +53,13 @@ export interface ILgpdDataPipeline extends IConstruct, ec2.IConnectable {
   readonly cacheEndpointPort: string;
   /** Whether the cache runs with cluster mode on: clients then need a cluster client. */
   readonly cacheClusterMode: boolean;
-  /** The cache AUTH token secret (the token is the whole secret string). */
-  readonly cacheAuthSecret: secretsmanager.ISecret;
+  /**
+   * The cache AUTH token secret (the token is the whole secret string), with `CacheAccess.AUTH_TOKEN`.
+   * An add-on signs in with `cacheLogin`, which gives it the token only in that case.
+   *
+   * @default - undefined with `CacheAccess.USERS`, where each job signs in as its own user
+   */
+  readonly cacheAuthSecret?: secretsmanager.ISecret;
   /** The ElastiCache replication group (its snapshot settings, its tags). */
   readonly cacheReplicationGroup: elasticache.CfnReplicationGroup;
   /**
@@ -112,18 +122,33 @@ export interface ILgpdDataPipeline extends IConstruct, ec2.IConnectable {
   grantRead(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * Grants reading the database master secret and the cache AUTH token, including decrypting them.
+   * Grants reading the database master secret (and the cache AUTH token, if there is one), including
+   * decrypting them. `LgpdChecks` flags a compute role that may read the master secret (Art. 46): a job
+   * signs in with its own role instead (`databaseLogin`, `cacheLogin`).
    *
    * @param grantee the principal to grant to
    */
   grantSecretsRead(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * Grants reading the cache AUTH token alone, including decrypting it.
+   * How a job signs in to the database: as its own role, made by the pipeline's schema migrations with
+   * that job's privileges only, with IAM database authentication or a rotated secret of its own. The
+   * first call adds the migrations to the pipeline (a custom resource run at deploy time); every job
+   * that asks for one role must ask for the same authentication.
    *
-   * @param grantee the principal to grant to
+   * @param role the job's role, for example `DatabaseRole.PROCESSOR`
+   * @param authentication how the role signs in
    */
-  grantCacheAuthTokenRead(grantee: iam.IGrantable): iam.Grant;
+  databaseLogin(role: DatabaseRole, authentication: DatabaseAuthentication): DatabaseLogin;
+
+  /**
+   * How a job signs in to the cache: as its own user of the pipeline's ElastiCache user group, allowed
+   * only that job's commands and keys (`CacheAccess.USERS`), or with the AUTH token
+   * (`CacheAccess.AUTH_TOKEN`).
+   *
+   * @param user the job, for example `CacheUser.PROCESSOR`
+   */
+  cacheLogin(user: CacheUser): CacheLogin;
 
   /**
    * Grants IAM database authentication as `dbUser`.

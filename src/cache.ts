@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowledge';
+import { CacheAccess, PipelineCacheUsers } from './cache-users';
+import { acknowledge } from './private/acknowledge';
 import { ReadableSecret } from './private/grants';
 import { DEFAULT_CACHE_NODES_PER_GROUP, DEFAULT_CACHE_PORT, MAX_CACHE_NODES } from './private/limits';
 import { encryptedLogGroup } from './private/log-group';
@@ -145,6 +146,8 @@ export interface PipelineCacheProps {
   readonly cacheNodeGroups?: number;
   /** The port; DEFAULT_CACHE_PORT when undefined. */
   readonly cachePort?: number;
+  /** How clients sign in; CacheAccess.USERS when undefined. */
+  readonly cacheAccess?: CacheAccess;
   /** Days of automatic snapshots kept; 15 when undefined. */
   readonly snapshotRetentionDays?: number;
   /** How long cache logs are kept; the pipeline default when undefined. */
@@ -156,8 +159,8 @@ export interface PipelineCacheProps {
 /**
  * An ElastiCache Redis (or Valkey) replication group with automatic failover and Multi-AZ, nodes
  * spread across the subnets' availability zones, at-rest encryption with a customer-managed key,
- * in-transit encryption required, an AUTH token kept in Secrets Manager, and slow and engine logs
- * delivered to encrypted log groups.
+ * in-transit encryption required, a user per job (ElastiCache role-based access control) or an AUTH
+ * token (cache-users.ts), and slow and engine logs delivered to encrypted log groups.
  *
  * Written by hand: aws-cdk-lib has no L2 for ElastiCache replication groups.
  *
@@ -176,8 +179,14 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Network connections; the default port is the cache port. */
   public readonly connections: ec2.Connections;
-  /** The AUTH token, encrypted with the pipeline key. */
-  public readonly authSecret: secretsmanager.Secret;
+  /**
+   * The AUTH token, encrypted with the pipeline key.
+   *
+   * @default - undefined with `CacheAccess.USERS`
+   */
+  public readonly authSecret?: secretsmanager.Secret;
+  /** Who may sign in: the AUTH token, or the user group and its users. */
+  public readonly users: PipelineCacheUsers;
   /** Whether cluster mode is on. */
   public readonly clusterMode: boolean;
   /**
@@ -244,17 +253,9 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       subnetIds: subnets.subnetIds,
     });
 
-    // AUTH tokens are 16-128 printable characters without @, " or /.
-    this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
-      secretName: names.cacheAuthSecret,
-      description: `AUTH token of ${names.replicationGroup}`,
-      encryptionKey: props.encryptionKey,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: props.removal.keep,
-    });
-    const noRotation = 'AWS provides no Secrets Manager rotation function for ElastiCache AUTH tokens, and rotating one is a two-step ModifyReplicationGroup (ROTATE, then SET) the owner schedules. The token is 64 random characters, encrypted with the pipeline key, readable only through grantSecretsRead, and useful only from a client the cache security group admits.';
-    acknowledge(this.authSecret, 'AwsSolutions-SMG4', noRotation);
-    acknowledgeInPacks(this.authSecret, HIPAA_NIST, 'SecretsManagerRotationEnabled', noRotation);
+    const access = props.cacheAccess ?? CacheAccess.USERS;
+    this.users = new PipelineCacheUsers(this, { access, names, encryptionKey: props.encryptionKey, removal: props.removal });
+    this.authSecret = this.users.authSecret;
 
     this.logGroups = ['slow-log', 'engine-log'].map(kind => encryptedLogGroup(this, `Logs${kind}`, {
       logGroupName: names.cacheLogGroup(kind),
@@ -283,7 +284,7 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       kmsKeyId: props.encryptionKey.keyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
-      authToken: this.authSecret.secretValue.unsafeUnwrap(),
+      ...this.users.replicationGroupProps,
       autoMinorVersionUpgrade: true,
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 15,
       logDeliveryConfigurations: this.logGroups.map((logGroup, i) => ({
@@ -294,6 +295,10 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       })),
     });
     this.replicationGroup.applyRemovalPolicy(props.removal.snapshot);
+    if (this.users.userGroup) {
+      acknowledge(this.replicationGroup, 'AwsSolutions-AEC6', 'Clients authenticate as users of an ElastiCache user group (role-based access control), which '
+        + 'ElastiCache does not combine with an AUTH token: the default user can do nothing and each job\'s user only its commands on its keys. The rule checks AuthToken only.');
+    }
     if (this.clusterMode) {
       // Without it CloudFormation replaces the group when NumNodeGroups changes; with it, it reshards online.
       this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
@@ -313,8 +318,8 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
     }
   }
 
-  /** The AUTH token secret as grants name it: by its ARN, which is known before the group exists. */
-  public get readableSecret(): ReadableSecret {
-    return { secret: this.authSecret };
+  /** The AUTH token secret as grants name it (by its ARN, known before the group exists); none with users. */
+  public get readableSecrets(): ReadableSecret[] {
+    return this.authSecret ? [{ secret: this.authSecret }] : [];
   }
 }

@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DatabaseAuthentication, DatabaseLogin, DatabaseRole } from './database-login';
+import { PipelineDatabaseSchema, SchemaClients } from './database-schema';
 import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowledge';
 import { ReadableSecret } from './private/grants';
 import { DEFAULT_DATABASE_PORT } from './private/limits';
@@ -100,6 +102,8 @@ export interface PipelineDatabaseProps extends DatabaseOptions {
   readonly logRetention?: logs.RetentionDays;
   /** The pipeline's removal rules. */
   readonly removal: RemovalRules;
+  /** Where the schema migrations run, should a job ask for a login. */
+  readonly clients: Omit<SchemaClients, 'names' | 'encryptionKey' | 'vpc'>;
 }
 
 /**
@@ -131,8 +135,9 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
   public readonly port: number;
   /** The name of the database created in the instance. */
   public readonly databaseName: string;
+  private schema?: PipelineDatabaseSchema;
 
-  constructor(scope: Construct, id: string, props: PipelineDatabaseProps) {
+  constructor(scope: Construct, id: string, private readonly props: PipelineDatabaseProps) {
     super(scope, id);
     const names = props.names;
     this.instanceArn = Stack.of(this).formatArn({
@@ -303,5 +308,12 @@ export class PipelineDatabase extends Construct implements ec2.IConnectable {
   /** Grants `rds-db:connect` as the given database user (IAM database authentication). */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.instance.grantConnect(grantee, dbUser);
+  }
+
+  /** A job's own role and how it signs in; the first login adds the schema migrations (database-schema.ts). */
+  public login(role: DatabaseRole, authentication: DatabaseAuthentication): DatabaseLogin {
+    const { vpc, names, encryptionKey, clients } = this.props;
+    this.schema ??= new PipelineDatabaseSchema(this, 'Schema', { ...clients, vpc, names, encryptionKey, database: this });
+    return this.schema.login(role, authentication);
   }
 }

@@ -11,8 +11,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ILgpdDataPipeline, IPipelineAddOn } from './add-on';
 import { PipelineCache } from './cache';
+import { CacheLogin, CacheUser } from './cache-users';
 import { PipelineConventions } from './conventions';
 import { PipelineDatabase } from './database';
+import { DatabaseAuthentication, DatabaseLogin, DatabaseRole } from './database-login';
 import { PipelineKey } from './encryption-key';
 import { PipelineEndpoints } from './endpoints';
 import { PipelineMetrics } from './monitoring/metrics';
@@ -80,8 +82,8 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   public readonly cacheReplicationGroup: elasticache.CfnReplicationGroup;
   /** The security group of the cache nodes. */
   public readonly cacheSecurityGroup: ec2.ISecurityGroup;
-  /** The cache AUTH token secret (the token is the whole secret string). */
-  public readonly cacheAuthSecret: secretsmanager.ISecret;
+  /** The cache AUTH token secret (the whole string is the token). @default - none with `CacheAccess.USERS`, the default */
+  public readonly cacheAuthSecret?: secretsmanager.ISecret;
   /** The subject key, which keys the HMAC that names data subjects in the stores (never in the template). */
   public readonly subjectKeySecret: secretsmanager.ISecret;
   /**
@@ -179,6 +181,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
       names,
       logRetention: this.conventions.logRetention,
       removal,
+      clients: { clientSubnets: this.clientSubnets, endpoints: this.endpoints, conventions: this.conventions },
     });
     this.database = this.databasePart.instance;
     this.databaseSecret = this.databasePart.secret;
@@ -205,7 +208,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
     this.connections = new ec2.Connections({ securityGroups: [this.databasePart.securityGroup, this.cachePart.securityGroup] });
     this.subjectKeySecret = new PipelineSubjectKey(this, 'SubjectKey', { names, encryptionKey: this.encryptionKey, removal }).secret;
 
-    const stores = [this.stream, this.database, this.cacheReplicationGroup, this.cacheAuthSecret];
+    const stores = [this.stream, this.database, this.cacheReplicationGroup, ...(this.cacheAuthSecret ? [this.cacheAuthSecret] : [])];
     tagPipeline(this, props.environmentSuffix, stores, props.dataClassification);
 
     this.metrics = new PipelineMetrics({
@@ -319,13 +322,17 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Grants reading the database master secret and the cache AUTH token, including decrypting them: in the
-   * principal's own policy for this account (the master secret named by RDS's tag for this instance), in
-   * the key policy too for another account.
+   * Grants reading the database master secret (and the cache AUTH token, if any), including decrypting them.
+   *
+   * A principal of this account gets the permissions in its own policy, so the key policy does not grow
+   * with each grantee and the key does not wait for the grantee's role at deploy time; the master
+   * secret is named by RDS's tag for this instance, so the policy does not wait for the database either.
+   * A principal of another account also needs the key policy, which the secrets' own grants edit.
+   *
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
-    return grantSecretsRead(grantee, this.encryptionKey, [this.databasePart.readableSecret, this.cachePart.readableSecret]);
+    return grantSecretsRead(grantee, this.encryptionKey, [this.databasePart.readableSecret, ...this.cachePart.readableSecrets]);
   }
 
   /**
@@ -338,11 +345,19 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Grants reading the cache AUTH token alone, including decrypting it (a client that signs in to the
-   * database with IAM).
-   * @param grantee the principal (a role, a function, a user) to grant to
+   * A job's own database role, made by the schema migrations (which the first call adds), and how it signs in.
+   * @param role the job's role, for example `DatabaseRole.PROCESSOR`
+   * @param authentication how the role signs in, the same for every job that asks for it
    */
-  public grantCacheAuthTokenRead(grantee: iam.IGrantable): iam.Grant {
-    return grantSecretsRead(grantee, this.encryptionKey, [this.cachePart.readableSecret]);
+  public databaseLogin(role: DatabaseRole, authentication: DatabaseAuthentication): DatabaseLogin {
+    return this.databasePart.login(role, authentication);
+  }
+
+  /**
+   * How a job signs in to the cache: its own user of the cache's user group, or the AUTH token.
+   * @param user the job, for example `CacheUser.PROCESSOR`
+   */
+  public cacheLogin(user: CacheUser): CacheLogin {
+    return this.cachePart.users.login(user);
   }
 }

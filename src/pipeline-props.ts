@@ -4,6 +4,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CacheEngineVersion, CacheNodeType } from './cache';
+import { CacheAccess } from './cache-users';
 import { DatabaseOptions } from './database';
 import { ClientEndpoints } from './endpoints';
 import { MonitoringOptions } from './monitoring/options';
@@ -81,6 +82,17 @@ export interface LgpdDataPipelineProps {
    * @default 6380
    */
   readonly cachePort?: number;
+
+  /**
+   * How clients sign in to the cache. `CacheAccess.USERS` gives each job its own ElastiCache user, allowed
+   * only that job's commands on its keys, in a user group whose `default` user can do nothing.
+   * `CacheAccess.AUTH_TOKEN` keeps one token with every command on every key, for a pipeline deployed
+   * with it: CloudFormation replaces a replication group moved from the token to users, and the fixed
+   * replication group id makes that update fail (docs/first-deploy.md, "Redis users").
+   *
+   * @default CacheAccess.USERS
+   */
+  readonly cacheAccess?: CacheAccess;
 
   /**
    * PostgreSQL options.

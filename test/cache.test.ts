@@ -1,7 +1,8 @@
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline } from '../src';
-import { only, synth } from './util';
+import { CacheAccess, CacheEngineVersion, CacheNodeType, CacheUser, LgpdDataPipeline } from '../src';
+import { build, only, synth } from './util';
+import { DEFAULT_USER, PROCESSOR_USER } from '../src/private/cache-access';
 
 const KEY_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('PipelineKey'), 'Arn'] };
 
@@ -23,18 +24,32 @@ describe('cache, cluster mode off (default)', () => {
     expect(rg.Properties.NumNodeGroups).toBeUndefined();
   });
 
-  test('encrypted at rest with the pipeline key and in transit, with AUTH from Secrets Manager', () => {
+  test('encrypted at rest with the pipeline key and in transit, and admits the users of its user group, not an AUTH token', () => {
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       AtRestEncryptionEnabled: true,
       KmsKeyId: KEY_ARN,
       TransitEncryptionEnabled: true,
       TransitEncryptionMode: 'required',
     });
-    expect(JSON.stringify(rg.Properties.AuthToken)).toContain('{{resolve:secretsmanager:');
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'lgpd-pipeline/dev/cache-auth-token',
-      KmsKeyId: KEY_ARN,
-      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    const [groupId] = Object.keys(template.findResources('AWS::ElastiCache::UserGroup'));
+    expect(rg.Properties.UserGroupIds).toEqual([{ Ref: groupId }]);
+    expect(rg.Properties.AuthToken).toBeUndefined();
+    expect(pipeline.cacheAuthSecret).toBeUndefined();
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  test('the user group holds only its default user until a job asks for a login, and the default user is off and may run nothing', () => {
+    const group = only(template, 'AWS::ElastiCache::UserGroup');
+    expect(group.Properties).toMatchObject({ UserGroupId: 'lgpd-cache-dev-users', Engine: 'redis' });
+    const [user] = Object.entries<any>(template.findResources('AWS::ElastiCache::User'));
+    expect(group.Properties.UserIds).toEqual([{ Ref: user[0] }]);
+    expect(user[1].Properties).toEqual({
+      UserId: 'lgpd-cache-dev-default',
+      UserName: 'default',
+      Engine: 'redis',
+      AccessString: DEFAULT_USER.accessString,
+      AuthenticationMode: { Type: 'no-password-required' },
+      Tags: expect.any(Array),
     });
   });
 
@@ -113,5 +128,50 @@ describe('cache types', () => {
       .hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
         Engine: 'valkey', EngineVersion: '8.0', CacheParameterGroupName: 'default.valkey8.cluster.on', CacheNodeType: 'cache.r7g.large',
       });
+  });
+});
+
+describe('cache users', () => {
+  test('a job\'s login adds its own user, with the access string of src/private/cache-access.ts and a generated password in a secret', () => {
+    const { stack, pipeline } = build({ environmentSuffix: 'dev' });
+    const login = pipeline.cacheLogin(CacheUser.PROCESSOR);
+    expect(pipeline.cacheLogin(CacheUser.PROCESSOR)).toBe(login);
+    const template = Template.fromStack(stack);
+    const users = template.findResources('AWS::ElastiCache::User', { Properties: { UserName: 'lgpd-processor' } });
+    const [[userId, user]] = Object.entries<any>(users);
+    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'lgpd-pipeline/dev/cache-user/processor' } }));
+    expect(user.Properties).toMatchObject({
+      UserId: 'lgpd-cache-dev-processor',
+      Engine: 'redis',
+      AccessString: PROCESSOR_USER.accessString,
+      AuthenticationMode: { Type: 'password', Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }] },
+    });
+    expect(only(template, 'AWS::ElastiCache::UserGroup').Properties.UserIds).toContainEqual({ Ref: userId });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'lgpd-pipeline/dev/cache-user/processor', KmsKeyId: KEY_ARN, GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+    expect(login.userName).toBe('lgpd-processor');
+    expect(stack.resolve(login.secret.secretArn)).toEqual({ Ref: secretId });
+  });
+
+  test('the processor\'s access string names its commands one by one: no category but -@all, so no FLUSHALL through +@write', () => {
+    expect(PROCESSOR_USER.accessString.split(' ').filter(rule => rule.startsWith('+@') || rule === 'allcommands' || rule === '~*' || rule === 'allkeys')).toEqual([]);
+    expect(PROCESSOR_USER.accessString).toMatch(/^on ~customer:\* ~lgpd:cache:\* -@all \+/);
+  });
+
+  test('with CacheAccess.AUTH_TOKEN: the AUTH token from Secrets Manager, no user group, and every login is the token', () => {
+    const { template, pipeline, stack } = synth({ environmentSuffix: 'dev', cacheAccess: CacheAccess.AUTH_TOKEN });
+    const rg = only(template, 'AWS::ElastiCache::ReplicationGroup');
+    expect(JSON.stringify(rg.Properties.AuthToken)).toContain('{{resolve:secretsmanager:');
+    expect(rg.Properties.UserGroupIds).toBeUndefined();
+    template.resourceCountIs('AWS::ElastiCache::UserGroup', 0);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'lgpd-pipeline/dev/cache-auth-token',
+      KmsKeyId: KEY_ARN,
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+    const login = pipeline.cacheLogin(CacheUser.PROCESSOR);
+    expect(login.userName).toBeUndefined();
+    expect(stack.resolve(login.secret.secretArn)).toEqual(stack.resolve(pipeline.cacheAuthSecret!.secretArn));
   });
 });

@@ -68,3 +68,13 @@ test('the tarball holds the assembly, its translations, API.md, README, LICENSE 
     expect(packed).toContain(f);
   }
 });
+
+test('the schema functions\' bundle ships with its migrations, and each function that connects to RDS with the RDS certificate authorities', () => {
+  expect(packed).toEqual(expect.arrayContaining([
+    'assets/handlers/schema-migrations/index.js',
+    'assets/handlers/schema-migrations/migrations/0001_transactions_and_processor_role.sql',
+    'assets/handlers/schema-migrations/rds-ca-bundle.pem',
+    'assets/handlers/transaction-processor/index.js',
+    'assets/handlers/transaction-processor/rds-ca-bundle.pem',
+  ]));
+});

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { LgpdDataPipeline } from '../src';
+import { CacheAccess, LgpdDataPipeline } from '../src';
 
 const { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG } = LgpdDataPipeline;
 import { build, resourcesOf, synth } from './util';
@@ -50,10 +50,13 @@ describe('names and tags', () => {
     }
   });
 
-  test('each store that holds personal data carries the data-classification tag', () => {
-    for (const type of ['AWS::Kinesis::Stream', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::SecretsManager::Secret']) {
+  test('each store that holds personal data carries the data-classification tag (and the AUTH token, with CacheAccess.AUTH_TOKEN)', () => {
+    for (const type of ['AWS::Kinesis::Stream', 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup']) {
       template.hasResourceProperties(type, { Tags: Match.arrayWith([{ Key: DATA_CLASSIFICATION_TAG, Value: 'personal-data' }]) });
     }
+    synth({ environmentSuffix: 'qa-42', cacheAccess: CacheAccess.AUTH_TOKEN }).template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'lgpd-pipeline/qa-42/cache-auth-token', Tags: Match.arrayWith([{ Key: DATA_CLASSIFICATION_TAG, Value: 'personal-data' }]),
+    });
   });
 
   test('two pipelines with different suffixes in one app share no physical name', () => {
@@ -192,8 +195,8 @@ describe('connections and grants', () => {
     }
   });
 
-  test('grantSecretsRead covers both secrets and decrypting them', () => {
-    const { stack, pipeline } = build({ environmentSuffix: 'dev' });
+  test('grantSecretsRead covers the master secret, the AUTH token (with CacheAccess.AUTH_TOKEN) and decrypting them', () => {
+    const { stack, pipeline } = build({ environmentSuffix: 'dev', cacheAccess: CacheAccess.AUTH_TOKEN });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     pipeline.grantSecretsRead(role);
     const [policy] = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'));

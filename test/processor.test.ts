@@ -9,7 +9,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LgpdDataPipelineProps, PipelineAlarm, ProcessorDatabaseAccess, TransactionProcessor, TransactionProcessorOptions } from '../src';
+import { DatabaseAuthentication, LgpdDataPipelineProps, PipelineAlarm, TransactionProcessor, TransactionProcessorOptions } from '../src';
 import { NetworkModel } from './fixtures/reachability';
 import { build, only, resourcesOf } from './util';
 
@@ -41,20 +41,33 @@ describe('a processor with the defaults', () => {
     expect(fs.readFileSync(asset, 'utf-8')).toMatch(/exports\.handler|handler:/);
   });
 
-  test('is configured for the pipeline\'s stores: endpoints, ports, secrets and the runtime\'s Amazon CA bundle', () => {
+  test('is configured for the pipeline\'s stores: endpoints, ports, its own database role (IAM) and cache user, and the RDS CAs it ships', () => {
     expect(stack.resolve(fnResource.Properties.Environment.Variables)).toEqual({
       DB_HOST: { 'Fn::GetAtt': ['PipelineDatabase0EE08539', 'Endpoint.Address'] },
       DB_PORT: '5433',
       DB_NAME: 'transactions',
-      DB_SECRET_ARN: { 'Fn::GetAtt': ['PipelineDatabase0EE08539', 'MasterUserSecret.SecretArn'] },
+      DB_IAM_USER: 'lgpd_processor',
       CACHE_HOST: { 'Fn::GetAtt': ['PipelineCacheD3E320C9', 'PrimaryEndPoint.Address'] },
       CACHE_PORT: { 'Fn::GetAtt': ['PipelineCacheD3E320C9', 'PrimaryEndPoint.Port'] },
-      CACHE_AUTH_SECRET_ARN: { Ref: 'PipelineCacheAuthToken10294514' },
+      CACHE_USER: 'lgpd-processor',
+      CACHE_AUTH_SECRET_ARN: { Ref: expect.stringMatching(/^PipelineCacheUsersProcessorPassword/) },
       CACHE_CLUSTER_MODE: 'false',
       CACHE_TTL_SECONDS: '86400',
       QUARANTINE_QUEUE_URL: { Ref: expect.stringMatching(/^PipelineProcessorQuarantine/) },
-      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+      NODE_EXTRA_CA_CERTS: '/var/task/rds-ca-bundle.pem',
     });
+    // The file NODE_EXTRA_CA_CERTS names is in the function's asset, beside index.js.
+    expect(fs.existsSync(path.join(__dirname, '..', 'assets', 'handlers', 'transaction-processor', 'rds-ca-bundle.pem'))).toBe(true);
+  });
+
+  test('its security group has no fixed name, so an update that replaces the group does not fail on the name', () => {
+    const [groupRef] = fnResource.Properties.VpcConfig.SecurityGroupIds;
+    expect(template.toJSON().Resources[groupRef['Fn::GetAtt'][0]].Properties.GroupName).toBeUndefined();
+  });
+
+  test('its event source waits for the schema migrations, which make its table and its role', () => {
+    const [schemaId] = resourcesOf(template, 'Custom::LgpdDatabaseSchema')[0];
+    expect(only(template, 'AWS::Lambda::EventSourceMapping').DependsOn).toContain(schemaId);
   });
 
   test('runs in the application subnets, and reaches the database, the cache and three endpoints only (the SQS one for its quarantine)', () => {
@@ -143,9 +156,12 @@ describe('a processor with the defaults', () => {
     const env = stack.resolve(redrive.Properties.Environment.Variables);
     expect(env).toEqual({ ...stack.resolve(fnResource.Properties.Environment.Variables), FAILED_RECORDS_QUEUE_URL: { Ref: expect.stringMatching(/^PipelineProcessorFailedRecords/) } });
     const policy = JSON.stringify(stack.resolve(resourcesOf(template, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('PipelineProcessorRedrivePolicy'))![1].Properties.PolicyDocument));
-    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'rds!db-', 'PipelineCacheAuthToken']) {
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'rds-db:connect', '/lgpd_processor', 'PipelineCacheUsersProcessorPassword']) {
       expect(policy).toContain(action);
     }
+    // It signs in as the processor does: never with the master secret.
+    expect(policy).not.toContain('rds!db-');
+    expect(policy).not.toContain('MasterUserSecret');
     expect(stack.resolve(processor.redriveFunction!.functionName)).toEqual({ Ref: redriveId });
     // Where the processor runs, with the stores and the endpoints it reads the stream and the queues through.
     const model = new NetworkModel(template.toJSON());
@@ -231,24 +247,33 @@ describe('a processor with options', () => {
 
   });
 
-  test('IAM database authentication: the user is set and granted rds-db:connect, and the master secret is not readable', () => {
-    const { template, stack } = withProcessor({ databaseAccess: ProcessorDatabaseAccess.iamUser('processor') });
+  test('a rotated secret of its own instead of IAM: the processor reads that secret, which Secrets Manager rotates as the role itself', () => {
+    const { template, stack } = withProcessor({ databaseAuthentication: DatabaseAuthentication.rotatedSecret(Duration.days(7)) });
     const env = func(template).Properties.Environment.Variables;
-    expect(env.DB_IAM_USER).toBe('processor');
-    expect(env.DB_SECRET_ARN).toBeUndefined();
+    const [attachment] = resourcesOf(template, 'AWS::SecretsManager::SecretTargetAttachment').map(([id]) => id);
+    expect(env.DB_SECRET_ARN).toEqual({ Ref: attachment });
+    expect(env.DB_IAM_USER).toBeUndefined();
     const policy = JSON.stringify(stack.resolve(resourcesOf(template, 'AWS::IAM::ManagedPolicy')
       .find(([id]) => id.startsWith('PipelineProcessorPolicy'))![1].Properties.PolicyDocument));
-    expect(policy).toContain('rds-db:connect');
-    expect(policy).toContain('dbuser:');
-    expect(policy).toContain('PipelineCacheAuthToken');
+    expect(policy).toContain(attachment);
+    expect(policy).not.toContain('rds-db:connect');
     expect(policy).not.toContain('rds!db-');
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'lgpd-pipeline/dev/db-login/lgpd_processor',
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"lgpd_processor","dbname":"transactions"}' }),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+    const [rotation] = resourcesOf(template, 'AWS::Serverless::Application').map(([, r]) => r);
+    const mapping = template.toJSON().Mappings[rotation.Properties.Location.ApplicationId['Fn::FindInMap'][0]];
+    expect(mapping.aws.applicationId).toMatch(/:applications\/SecretsManagerRDSPostgreSQLRotationSingleUser$/);
   });
 
   test('your own code, handler and runtime replace the reference processor; the wiring stays', () => {
     const { template } = withProcessor({ code: lambda.Code.fromInline('exports.main = async () => ({ batchItemFailures: [] });'), handler: 'index.main', runtime: lambda.Runtime.NODEJS_22_X, environment: { MODE: 'audit' } });
     const f = func(template).Properties;
     expect(f).toMatchObject({ Handler: 'index.main', Runtime: 'nodejs22.x', Code: { ZipFile: 'exports.main = async () => ({ batchItemFailures: [] });' } });
-    expect(f.Environment.Variables).toMatchObject({ MODE: 'audit', DB_NAME: 'transactions' });
+    // Your code ships no RDS CA bundle: the runtime's Amazon CAs are trusted instead.
+    expect(f.Environment.Variables).toMatchObject({ MODE: 'audit', DB_NAME: 'transactions', NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' });
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     // The redrive is the reference processor's: your code has no `index.redrive`.
     expect(resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('PipelineProcessorRedrive'))).toEqual([]);
@@ -274,7 +299,7 @@ describe('a processor with options', () => {
     withProcessor({}, { monitoring: { enableAlarms: false } }).template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
-  test('two processors get their own names, queues, groups and alarms', () => {
+  test('two processors get their own names, queues, groups and alarms, and sign in as the one processor role and cache user', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     pipeline.addProcessor('Ledger');
     pipeline.addProcessor('FraudScore');
@@ -283,8 +308,10 @@ describe('a processor with options', () => {
     expect(names.sort()).toEqual(['lgpd-processor-dev-fraud-score', 'lgpd-processor-dev-ledger']);
     template.resourceCountIs('AWS::SQS::Queue', 4);
     expect(pipeline.alarmsOf(PipelineAlarm.PROCESSOR_ERRORS)).toHaveLength(2);
-    expect(new Set(resourcesOf(template, 'AWS::EC2::SecurityGroup').map(([, r]) => r.Properties.GroupName)).size)
-      .toBe(resourcesOf(template, 'AWS::EC2::SecurityGroup').length);
+    const groups = resourcesOf(template, 'AWS::EC2::SecurityGroup').filter(([id]) => /^Pipeline(Ledger|FraudScore)SecurityGroup/.test(id));
+    expect(groups).toHaveLength(2);
+    template.resourceCountIs('Custom::LgpdDatabaseSchema', 1);
+    template.resourceCountIs('AWS::ElastiCache::User', 2);
   });
 });
 

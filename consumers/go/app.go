@@ -116,11 +116,11 @@ func NewConsumerApp(outdir string) awscdk.App {
 	byoPipeline.GrantRead(reader)
 	byoPipeline.GrantSecretsRead(reader)
 	byoPipeline.GrantDatabaseConnect(reader, jsii.String("app"))
-	// A processor of your own code, signing in to PostgreSQL with IAM.
+	// A processor of your own code, signing in to PostgreSQL as the processor's role with IAM.
 	byoPipeline.AddProcessor(jsii.String("Audit"), &cdklgpddatapipeline.TransactionProcessorOptions{
-		Code:             awslambda.Code_FromInline(jsii.String("exports.handler = async () => ({ batchItemFailures: [] });")),
-		DatabaseAccess:   cdklgpddatapipeline.ProcessorDatabaseAccess_IamUser(jsii.String("auditor")),
-		StartingPosition: awslambda.StartingPosition_LATEST,
+		Code:                   awslambda.Code_FromInline(jsii.String("exports.handler = async () => ({ batchItemFailures: [] });")),
+		DatabaseAuthentication: cdklgpddatapipeline.DatabaseAuthentication_IAM(),
+		StartingPosition:       awslambda.StartingPosition_LATEST,
 	})
 	byoPipeline.AddDataSubjectRights(jsii.String("Rights"), nil)
 	return app

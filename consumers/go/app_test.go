@@ -155,7 +155,7 @@ func TestTheContainerEndpointsAndAnIamProcessorOfYourOwn(t *testing.T) {
 	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(9))
 	byo.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
 		"FunctionName": "lgpd-processor-byo-audit",
-		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "auditor"})},
+		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "lgpd_processor"})},
 	})
 }
 

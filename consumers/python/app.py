@@ -17,10 +17,10 @@ from cdk_lgpd_data_pipeline import (
     CacheEngineVersion,
     CacheNodeType,
     ClientEndpoints,
+    DatabaseAuthentication,
     DatabaseOptions,
     ErasureMode,
     LgpdDataPipeline,
-    ProcessorDatabaseAccess,
 )
 
 OUTDIR = os.environ.get("CONSUMER_OUTDIR", "cdk.out")
@@ -107,7 +107,7 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
     byo_pipeline.add_processor(
         "Audit",
         code=lambda_.Code.from_inline("exports.handler = async () => ({ batchItemFailures: [] });"),
-        database_access=ProcessorDatabaseAccess.iam_user("auditor"),
+        database_authentication=DatabaseAuthentication.IAM,
         starting_position=lambda_.StartingPosition.LATEST,
     )
     byo_pipeline.add_data_subject_rights("Rights")

@@ -114,7 +114,7 @@ def test_the_container_endpoints_and_an_iam_processor_of_your_own(template, byo)
     template.resource_count_is("AWS::EC2::VPCEndpoint", 9)
     byo.has_resource_properties(
         "AWS::Lambda::Function",
-        {"FunctionName": "lgpd-processor-byo-audit", "Environment": {"Variables": Match.object_like({"DB_IAM_USER": "auditor"})}},
+        {"FunctionName": "lgpd-processor-byo-audit", "Environment": {"Variables": Match.object_like({"DB_IAM_USER": "lgpd_processor"})}},
     )
 
 

@@ -15,7 +15,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { CacheEngineVersion, CacheNodeType, ClientEndpoints, ErasureMode, LgpdDataPipeline, ProcessorDatabaseAccess } from 'cdk-lgpd-data-pipeline';
+import { CacheEngineVersion, CacheNodeType, ClientEndpoints, DatabaseAuthentication, ErasureMode, LgpdDataPipeline } from 'cdk-lgpd-data-pipeline';
 
 /** Builds the consumer app: a pipeline with its own VPC and key, and one that brings both. */
 export function buildConsumerApp(outdir: string): App {
@@ -86,10 +86,10 @@ export function buildConsumerApp(outdir: string): App {
   byoPipeline.grantRead(reader);
   byoPipeline.grantSecretsRead(reader);
   byoPipeline.grantDatabaseConnect(reader, 'app');
-  // A processor of your own code, signing in to PostgreSQL with IAM.
+  // A processor of your own code, signing in to PostgreSQL as the processor's role with IAM.
   byoPipeline.addProcessor('Audit', {
     code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
-    databaseAccess: ProcessorDatabaseAccess.iamUser('auditor'),
+    databaseAuthentication: DatabaseAuthentication.IAM,
     startingPosition: lambda.StartingPosition.LATEST,
   });
   byoPipeline.addDataSubjectRights('Rights');

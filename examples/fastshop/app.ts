@@ -7,11 +7,18 @@
 import { App, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CacheNodeType, LgpdDataPipeline } from '../../src';
+import { CacheAccess, CacheNodeType, LgpdDataPipeline } from '../../src';
 
 export interface FastShopStackProps extends StackProps {
   /** Suffix of every physical name, for example 'dev' or 'pr-123'. */
   readonly environmentSuffix: string;
+  /**
+   * How clients sign in to the cache. A FastShop deployed before cache users existed keeps its AUTH token
+   * with `CacheAccess.AUTH_TOKEN`: CloudFormation cannot move a replication group to users in place.
+   *
+   * @default CacheAccess.USERS
+   */
+  readonly cacheAccess?: CacheAccess;
 }
 
 export class FastShopStack extends Stack {
@@ -25,6 +32,7 @@ export class FastShopStack extends Stack {
       azCount: 2,
       shardCount: 2,
       cacheNodeType: CacheNodeType.BURSTABLE4_GRAVITON_SMALL,
+      cacheAccess: props.cacheAccess,
     });
 
     // The transaction processor: the reference processor shipped with the library, in the application

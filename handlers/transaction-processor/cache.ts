@@ -258,8 +258,11 @@ export class CustomerCache {
     const { host, port, clusterMode } = this.config;
     const password = await secretString(this.config.authSecretArn);
     const options: RedisOptions = {
+      username: this.config.user,
       password,
       connectionName: 'lgpd-transaction-processor',
+      // CLIENT SETINFO is not in the processor's ACL (src/private/cache-access.ts): Redis 6.2 and 7.0 lack it.
+      disableClientInfo: true,
       // Node's trust store plus NODE_EXTRA_CA_CERTS; the host name is verified (never rejectUnauthorized: false).
       tls: {},
       connectTimeout: 5_000,

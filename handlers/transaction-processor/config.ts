@@ -23,6 +23,9 @@ export interface DatabaseConfig {
 export interface CacheConfig {
   readonly host: string;
   readonly port: number;
+  /** The ACL user to sign in as; undefined signs in with the AUTH token (the default user). */
+  readonly user?: string;
+  /** The user's password, or the AUTH token. */
   readonly authSecretArn: string;
   readonly clusterMode: boolean;
   readonly ttlSeconds: number;
@@ -64,6 +67,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
   }
 
   const clusterMode = optional(env, V.cacheClusterMode) ?? 'false';
+  const cacheUser = optional(env, V.cacheUser);
   if (clusterMode !== 'true' && clusterMode !== 'false') {
     throw new Error(`${V.cacheClusterMode} must be 'true' or 'false', got '${clusterMode}'`);
   }
@@ -80,6 +84,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     cache: {
       host: required(env, V.cacheHost),
       port: integer(env, V.cachePort, undefined, 1, 65535),
+      ...(cacheUser !== undefined ? { user: cacheUser } : {}),
       authSecretArn: required(env, V.cacheAuthSecretArn),
       clusterMode: clusterMode === 'true',
       ttlSeconds: integer(env, V.cacheTtlSeconds, 86_400, 1, 31_536_000),

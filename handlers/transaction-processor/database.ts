@@ -1,5 +1,5 @@
 import { Signer } from '@aws-sdk/rds-signer';
-import { escapeIdentifier, escapeLiteral, Pool, type PoolClient } from 'pg';
+import { escapeIdentifier, Pool } from 'pg';
 import type { DatabaseConfig } from './config';
 import { log } from './log';
 import { databaseLogin, forget } from './secrets';
@@ -48,21 +48,19 @@ export function storeStatements(table: string): { insert: string; readBack: stri
  * NODE_EXTRA_CA_CERTS; never `rejectUnauthorized: false`). One connection per execution environment,
  * kept across invocations; a lost connection (store restart, failover) is replaced, and a refused
  * password re-reads the secret once (rotation).
+ *
+ * The table is made at deploy time by the schema migrations (handlers/schema-migrations), which also
+ * give the processor's role its INSERT and SELECT: nothing here creates anything.
  */
 export class TransactionTable {
   private pool?: Pool;
-  private schemaReady = false;
   private readonly table: string;
-  private readonly indexName: string;
-  private readonly storedIndexName: string;
   private readonly statements: { insert: string; readBack: string };
   private readonly signer?: Signer;
 
   constructor(private readonly config: DatabaseConfig) {
     this.table = config.table.split('.').map(escapeIdentifier).join('.');
     this.statements = storeStatements(this.table);
-    this.indexName = escapeIdentifier(`${config.table.split('.').pop()}_customer_occurred_idx`.slice(0, 63));
-    this.storedIndexName = escapeIdentifier(`${config.table.split('.').pop()}_stored_idx`.slice(0, 63));
     if (config.credentials.kind === 'iam') {
       this.signer = new Signer({
         hostname: config.host,
@@ -96,8 +94,6 @@ export class TransactionTable {
         if (kind === 'auth') {
           if (this.config.credentials.kind === 'secret') forget(this.config.credentials.secretArn);
           await this.close();
-        } else if (kind === 'undefined-table') {
-          this.schemaReady = false;
         }
         log('database-retry', { reason: kind, code: codeOf(e) });
       }
@@ -135,10 +131,6 @@ export class TransactionTable {
     const onError = (e: Error) => { broken = e; };
     client.on('error', onError);
     try {
-      if (!this.schemaReady) {
-        await this.createTable(client);
-        this.schemaReady = true;
-      }
       const ids = transactions.map(t => t.transactionId);
       const result = await client.query({
         // Named: parsed and planned once per connection. It touches the table only through the
@@ -174,28 +166,6 @@ export class TransactionTable {
       // A connection that failed is discarded, not returned to the pool.
       client.release(broken);
     }
-  }
-
-  /** Creates the table and its index if missing; an advisory lock keeps concurrent environments in line. */
-  private async createTable(client: PoolClient): Promise<void> {
-    await client.query(`BEGIN;
-      SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(this.table)}));
-      CREATE TABLE IF NOT EXISTS ${this.table} (
-        transaction_id  text PRIMARY KEY,
-        customer_id     text NOT NULL,
-        amount          numeric(15,2) NOT NULL,
-        currency        char(3) NOT NULL,
-        occurred_at     timestamptz NOT NULL,
-        shard_id        text NOT NULL,
-        sequence_number text NOT NULL,
-        stored_at       timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX IF NOT EXISTS ${this.indexName} ON ${this.table} (customer_id, occurred_at);
-      CREATE INDEX IF NOT EXISTS ${this.storedIndexName} ON ${this.table} (stored_at);
-      COMMIT;`).catch(async e => {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    });
   }
 
   private async connection(): Promise<Pool> {
@@ -242,7 +212,9 @@ export class TransactionTable {
     const message = e instanceof Error ? e.message : String(e);
     const hint = TLS_CODES.has(code ?? '')
       ? ' (the server certificate is not trusted: trust comes from Node\'s CAs and NODE_EXTRA_CA_CERTS)'
-      : classify(e) === 'auth' ? ' (refused again after re-reading the credentials)' : '';
+      : classify(e) === 'auth' ? ' (refused again after re-reading the credentials)'
+        // 42P01 undefined_table, 42501 insufficient_privilege: the deploy-time schema is missing or not this login's.
+        : code === '42P01' || code === '42501' ? ' (the schema migrations make the table and grant the processor\'s role INSERT and SELECT at deploy time)' : '';
     const text = `PostgreSQL ${host}:${port}/${database}: ${message}${code ? ` [${code}]` : ''}${hint}`;
     // A store that is away (restarting, failing over, unreachable) is worth waiting for; a refusal is not.
     return classify(e) === 'connection' ? new StoreUnavailable(text, { cause: e }) : new Error(text, { cause: e });
@@ -285,11 +257,10 @@ function codeOf(e: unknown): string | undefined {
 }
 
 /** What a PostgreSQL error means for the batch: retry after a fix, or give up. */
-function classify(e: unknown): 'auth' | 'connection' | 'undefined-table' | 'other' {
+function classify(e: unknown): 'auth' | 'connection' | 'other' {
   const code = codeOf(e) ?? '';
   // SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification (IAM tokens).
   if (code === '28P01' || code === '28000') return 'auth';
-  if (code === '42P01') return 'undefined-table';
   // Class 08 connection exception; 57P01-57P03 admin shutdown, crash shutdown, cannot connect now.
   if (code.startsWith('08') || /^57P0[123]$/.test(code) || NETWORK_CODES.has(code)) return 'connection';
   const message = e instanceof Error ? e.message : '';

@@ -7,8 +7,8 @@
  *
  * Loaded like the handler, by the benchmark's execution environment (support/processor-harness), as
  * `handler({ batch, Records })`: the records are there so that delivering the event costs what it costs
- * the handler, and are not read; FLOOR_DATA names a JSON file of the batches, FLOOR_DB_USER, FLOOR_DB_PASSWORD
- * and FLOOR_REDIS_TOKEN replace the secrets the handler reads.
+ * the handler, and are not read; FLOOR_DATA names a JSON file of the batches, FLOOR_DB_USER, FLOOR_DB_PASSWORD,
+ * FLOOR_REDIS_USER and FLOOR_REDIS_TOKEN replace the secrets the handler reads.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -63,6 +63,7 @@ const pool = new Pool({
   application_name: 'lgpd-processor-floor',
 });
 const redis = new Redis(Number(env.CACHE_PORT), env.CACHE_HOST!, {
+  username: env.FLOOR_REDIS_USER,
   password: env.FLOOR_REDIS_TOKEN,
   tls: {},
   connectTimeout: 5_000,

@@ -4,9 +4,14 @@
  * goal is missed.
  *
  * Against PostgreSQL 17 and Redis with TLS, started as in the tests (support/processor-harness), in one run:
- * - the handler as built (assets/handlers/transaction-processor/index.js);
+ * - the handler as built (assets/handlers/transaction-processor/index.js), signed in with its own logins:
+ *   its PostgreSQL role, which may only INSERT and SELECT, and its Redis user, which may run only its
+ *   commands on its keys;
+ * - the same handler signed in as it used to be, with the RDS master secret and the cache AUTH token
+ *   (`master secret`): its own logins may cost at most 10% of the throughput;
  * - the baseline: an earlier build of the handler, to compare with (BENCH_BASELINE_BUNDLE, default
- *   cdk.out/bench/baseline-processor/index.js; left out when absent), on a table of its own;
+ *   cdk.out/bench/baseline-processor/index.js; left out when absent), on a table of its own, with the
+ *   master secret and the AUTH token (a build from before the migrations creates its table itself);
  * - the floor: the same statements with the same drivers and no handler (processor-floor.ts), delivered
  *   an event of the same size that it does not decode.
  * Each runs in its own execution environment (one Node process, frozen between invocations as Lambda
@@ -21,6 +26,9 @@
  * convergence (docs/processor.md, "The cache after a failover"): the customer scripts of a batch alone,
  * with the marker that the repair reads (what the handler does), and with WAIT for a replica (the
  * prevention it does not use), on a primary with a replica 0 ms and 10 ms behind.
+ *
+ * Before all that, the migration function's time (handlers/schema-migrations) on the empty database
+ * and on a second run, each in a new environment as a deploy's is.
  */
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -31,10 +39,11 @@ import Redis from 'ioredis';
 import type { FloorBatch } from './processor-floor';
 import { MARK_APPLIED, UPDATE_CUSTOMER } from '../../handlers/transaction-processor/cache';
 import { MARKER_INTERVAL_MS } from '../../handlers/transaction-processor/convergence';
-import { BUNDLE, LambdaEnvironment } from '../../support/processor-harness/environment';
+import { PROCESSOR_USER } from '../../src/private/cache-access';
+import { BUNDLE, LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, storedAmount, transactions, SHARD_ID, type TransactionPayload } from '../../support/processor-harness/events';
 import { ReplicatedRedis } from '../../support/processor-harness/failover';
-import { APP_USER, Stores } from '../../support/processor-harness/stores';
+import { APP_DATABASE, APP_USER, MASTER_USER, Stores } from '../../support/processor-harness/stores';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? '20000');
@@ -45,6 +54,8 @@ const TURN = 10;
 const GOAL_RECORDS_PER_SECOND = 1000;
 const GOAL_FLOOR_RATIO = 0.85;
 const GOAL_BASELINE_RATIO = 0.9;
+/** The processor's own logins may cost at most 10% of the throughput of the master secret's. */
+const GOAL_MASTER_SECRET_RATIO = 0.9;
 const BASELINE = process.env.BENCH_BASELINE_BUNDLE ?? path.join(ROOT, 'cdk.out', 'bench', 'baseline-processor', 'index.js');
 const OUT = path.join(ROOT, 'cdk.out', 'bench', 'processor');
 
@@ -79,38 +90,48 @@ async function main(): Promise<void> {
     logLevel: 'warning',
   });
 
-  const stores = await Stores.start();
+  const stores = await Stores.start({ migrate: false });
   const envs: LambdaEnvironment[] = [];
   try {
+    const migration = await migrationTimes(stores);
+    // The migrations made public.transactions; the other contestants' tables are copies of it, made as
+    // the master user and granted to the processor's role as the migration grants its table.
+    for (const table of ['transactions_master', 'transactions_baseline', 'transactions_floor', 'trace_handler', 'trace_baseline']) {
+      await asMaster(stores, `CREATE TABLE ${table} (LIKE public.transactions INCLUDING ALL); GRANT SELECT, INSERT ON ${table} TO ${APP_USER}`);
+    }
+    // As the handler signed in before the migrations: the master user and the cache's AUTH token.
+    const masterLogins = { DB_SECRET_ARN: stores.masterSecretArn, CACHE_USER: undefined, CACHE_AUTH_SECRET_ARN: stores.cacheTokenSecretArn };
     const batchesOf = (payloads: TransactionPayload[]) => {
       const batches: TransactionPayload[][] = [];
       for (let i = 0; i < payloads.length; i += BATCH) batches.push(payloads.slice(i, i + BATCH));
       return batches;
     };
-    const start = async (bundle: string, overrides: Record<string, string>) => {
+    const start = async (bundle: string, overrides: Record<string, string | undefined>) => {
       const env = await LambdaEnvironment.start(stores.processorEnv(overrides), { bundle, timeoutMs: 60_000 });
       envs.push(env);
       return env;
     };
-    // The tables: each handler creates its own; the floor's is created by this build's handler, so it has the same schema.
     const warm = async (env: LambdaEnvironment, tag: string) => {
       const outcome = await env.invoke(kinesisEvent(transactions(tag, BATCH, 10).map(p => kinesisRecord(p, p.customerId))));
       if (!outcome.ok) throw new Error(`warm-up failed: ${outcome.error}`);
     };
-    const schemaMaker = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions_floor' });
-    await warm(schemaMaker, 'floorwarm');
-    await schemaMaker.stop();
-
     const contestants: Contestant[] = [];
     const handlerPayloads = transactions('bench', RECORDS, CUSTOMERS);
     const handlerBatches = batchesOf(handlerPayloads).map(b => kinesisEvent(b.map(p => kinesisRecord(p, p.customerId))));
     const handler = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions' });
     await warm(handler, 'warmup');
     contestants.push(contestant('handler', handler, 'transactions', handlerPayloads, i => handlerBatches[i]));
+    {
+      const payloads = transactions('master', RECORDS, CUSTOMERS);
+      const events = batchesOf(payloads).map(b => kinesisEvent(b.map(p => kinesisRecord(p, p.customerId))));
+      const env = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions_master', ...masterLogins });
+      await warm(env, 'masterwarm');
+      contestants.push(contestant('master secret', env, 'transactions_master', payloads, i => events[i]));
+    }
     if (existsSync(BASELINE)) {
       const payloads = transactions('base', RECORDS, CUSTOMERS);
       const events = batchesOf(payloads).map(b => kinesisEvent(b.map(p => kinesisRecord(p, p.customerId))));
-      const env = await start(BASELINE, { TRANSACTIONS_TABLE: 'transactions_baseline' });
+      const env = await start(BASELINE, { TRANSACTIONS_TABLE: 'transactions_baseline', ...masterLogins });
       await warm(env, 'basewarm');
       contestants.push(contestant('baseline', env, 'transactions_baseline', payloads, i => events[i]));
     }
@@ -124,7 +145,8 @@ async function main(): Promise<void> {
       FLOOR_DATA: floorData,
       FLOOR_DB_USER: APP_USER,
       FLOOR_DB_PASSWORD: stores.appPassword,
-      FLOOR_REDIS_TOKEN: stores.redis.token,
+      FLOOR_REDIS_USER: PROCESSOR_USER.userName,
+      FLOOR_REDIS_TOKEN: stores.redis.processorPassword,
     });
     await floor.call('handler', { batch: floorBatches.length });
     // The floor is delivered an event of the same size as the handler's (its own batch as Kinesis records:
@@ -157,8 +179,9 @@ async function main(): Promise<void> {
     const rate = (c: Contestant) => RECORDS / (sum(c.roundTrips) / 1000);
     const inProcessRate = (c: Contestant) => RECORDS / (sum(c.inProcess) / 1000);
     const byName = (name: string) => contestants.find(c => c.name === name);
-    const [h, b, f] = [byName('handler')!, byName('baseline'), byName('floor')!];
+    const [h, m, b, f] = [byName('handler')!, byName('master secret')!, byName('baseline'), byName('floor')!];
     console.log(`\nMachine: ${machine}; load average before / after: ${loadBefore} / ${loadAfter}`);
+    console.log(`The migration function on the empty database: ${migration[0]}; a second run: ${migration[1]}`);
     console.log(`${RECORDS} records per contestant (batches of ${BATCH}, ${CUSTOMERS} customers, every ${REPLAY_EVERY}th batch twice), taking turns of ${TURN} batches\n`);
     console.log(`| Measure | ${contestants.map(c => c.name).join(' | ')} |`);
     console.log(`| --- |${contestants.map(() => ' --- |').join('')}`);
@@ -180,6 +203,8 @@ async function main(): Promise<void> {
     const floorRatio = rate(h) / rate(f);
     const floorRatioInProcess = inProcessRate(h) / inProcessRate(f);
     console.log(`\nhandler / floor: ${floorRatio.toFixed(2)} (round trips), ${floorRatioInProcess.toFixed(2)} (inside the process)`);
+    const masterRatio = rate(h) / rate(m);
+    console.log(`handler (own logins) / master secret: ${masterRatio.toFixed(2)} (round trips), ${(inProcessRate(h) / inProcessRate(m)).toFixed(2)} (inside the process)`);
     const baselineRatio = b ? rate(h) / rate(b) : undefined;
     if (b) console.log(`handler / baseline: ${baselineRatio!.toFixed(2)} (round trips), ${(inProcessRate(h) / inProcessRate(b)).toFixed(2)} (inside the process)`);
 
@@ -188,6 +213,7 @@ async function main(): Promise<void> {
       [`at least ${GOAL_RECORDS_PER_SECOND} records/s`, rate(h) >= GOAL_RECORDS_PER_SECOND],
       ['0 lost, 0 duplicated, newest right (every contestant)', exact],
       [`handler at least ${GOAL_FLOOR_RATIO} of the floor`, floorRatio >= GOAL_FLOOR_RATIO],
+      [`handler with its own logins at least ${GOAL_MASTER_SECRET_RATIO} of the master secret's`, masterRatio >= GOAL_MASTER_SECRET_RATIO],
       ...(b ? [[`handler at least ${GOAL_BASELINE_RATIO} of the baseline`, baselineRatio! >= GOAL_BASELINE_RATIO] as [string, boolean]] : []),
     ];
     for (const [goal, met] of goals) console.log(`${met ? 'met   ' : 'MISSED'} ${goal}`);
@@ -214,6 +240,41 @@ async function main(): Promise<void> {
   }
 }
 
+/** Runs `sql` as the master user (RDS's, no superuser), in the pipeline's database. */
+async function asMaster(stores: Stores, sql: string): Promise<void> {
+  const client = await stores.connectAs(MASTER_USER, stores.masterPassword, APP_DATABASE);
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The migration function's time on the empty pipeline database, then on a second run that finds
+ * nothing to do, each in a new environment as a deploy's is: the handler's time (reading the master
+ * secret, connecting over TLS, the lock, the work) and, for the first, applying the migrations alone
+ * (as the function logs it), plus loading the bundle.
+ */
+async function migrationTimes(stores: Stores): Promise<string[]> {
+  const times = [];
+  for (const RequestType of ['Create', 'Update']) {
+    const env = await LambdaEnvironment.start(stores.schemaEnv(), { bundle: SCHEMA_BUNDLE, timeoutMs: 300_000 });
+    try {
+      const outcome = await env.call<{ Data: { Applied: string } }>('handler', {
+        RequestType, ResourceProperties: stores.schemaProperties(), OldResourceProperties: stores.schemaProperties(),
+      });
+      if (!outcome.ok) throw new Error(`the migrations failed: ${outcome.error}`);
+      const logged = env.logged('schema').at(-1)! as { applied: Array<{ ms: number }> };
+      const appliedMs = logged.applied.reduce((a, m) => a + m.ms, 0);
+      times.push({ initMs: env.initMs, handlerMs: outcome.ms, appliedMs, applied: outcome.response.Data.Applied });
+    } finally {
+      await env.stop();
+    }
+  }
+  return times.map(t => `${t.handlerMs.toFixed(0)} ms (applying ${t.applied || 'nothing'}: ${t.appliedMs} ms; loading the bundle ${t.initMs.toFixed(0)} ms)`);
+}
+
 /** A floor batch: the columns of the insert, computed before the clock starts. */
 function floorBatch(batch: TransactionPayload[]): FloorBatch {
   let sequence = 49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
@@ -230,7 +291,8 @@ function floorBatch(batch: TransactionPayload[]): FloorBatch {
 
 /** Compilations aborted and deoptimizations per 100 batches, after 100 batches of warm-up. */
 async function traced(stores: Stores, name: string, bundle: string): Promise<{ aborted: number; deopts: number; top: string }> {
-  const env = await LambdaEnvironment.start(stores.processorEnv({ TRANSACTIONS_TABLE: `trace_${name}` }),
+  const logins = name === 'baseline' ? { DB_SECRET_ARN: stores.masterSecretArn, CACHE_USER: undefined, CACHE_AUTH_SECRET_ARN: stores.cacheTokenSecretArn } : {};
+  const env = await LambdaEnvironment.start(stores.processorEnv({ TRANSACTIONS_TABLE: `trace_${name}`, ...logins }),
     { bundle, timeoutMs: 60_000, execArgv: ['--trace-opt', '--trace-deopt'] });
   try {
     const payloads = transactions(`trace${name}`, 300 * BATCH, CUSTOMERS);

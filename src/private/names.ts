@@ -55,6 +55,11 @@ export class PipelineNames {
   get dbSubnetGroup() { return `lgpd-db-subnets-${this.suffix}`; }
   get dbParameterGroup() { return `lgpd-db-params-${this.suffix}`; }
   get dbSecurityGroup() { return `lgpd-db-${this.suffix}`; }
+  /** The schema migrations' functions: the migration function and, outside the VPC, the custom resource's. */
+  get schemaFunction() { return `lgpd-db-schema-${this.suffix}`; }
+  get schemaCustomResourceFunction() { return `lgpd-db-schema-${this.suffix}-cfn`; }
+  /** The secret of a database role that signs in with a password of its own. */
+  databaseLoginSecret(role: string) { return `${PREFIX}/${this.suffix}/db-login/${role}`; }
   /** RDS exports a log type to this group, named after the instance (not a name we choose). */
   dbLogGroup(kind: string) { return `/aws/rds/instance/${this.dbInstance}/${kind}`; }
 
@@ -63,6 +68,10 @@ export class PipelineNames {
   get cacheSubnetGroup() { return `lgpd-cache-subnets-${this.suffix}`; }
   get cacheSecurityGroup() { return `lgpd-cache-${this.suffix}`; }
   get cacheAuthSecret() { return `${PREFIX}/${this.suffix}/cache-auth-token`; }
+  /** ElastiCache user group and user ids: lowercase letters, digits and hyphens, starting with a letter. */
+  get cacheUserGroup() { return `${CACHE_PREFIX}${this.suffix}-users`; }
+  cacheUser(job: string) { return `${CACHE_PREFIX}${this.suffix}-${job}`; }
+  cacheUserSecret(job: string) { return `${PREFIX}/${this.suffix}/cache-user/${job}`; }
 
   // Data subjects
   get subjectKeySecret() { return `${PREFIX}/${this.suffix}/subject-key`; }

@@ -23,8 +23,13 @@ export interface ProcessorSettings {
   readonly cacheHost: string;
   /** Its port. */
   readonly cachePort: string;
-  /** The secret whose SecretString is the cache AUTH token. */
+  /**
+   * The secret whose SecretString is the password of `cacheUser`, or the cache AUTH token when
+   * `cacheUser` is unset.
+   */
   readonly cacheAuthSecretArn: string;
+  /** The processor's cache user (ElastiCache role-based access control); unset with the AUTH token. */
+  readonly cacheUser?: string;
   /** `'true'` with cluster mode on, `'false'` otherwise. */
   readonly cacheClusterMode: string;
   /** How long a customer's state stays in the cache after its last update, in seconds. */
@@ -53,6 +58,7 @@ export const PROCESSOR_VARIABLES: { readonly [K in keyof ProcessorSettings]-?: s
   cacheHost: 'CACHE_HOST',
   cachePort: 'CACHE_PORT',
   cacheAuthSecretArn: 'CACHE_AUTH_SECRET_ARN',
+  cacheUser: 'CACHE_USER',
   cacheClusterMode: 'CACHE_CLUSTER_MODE',
   cacheTtlSeconds: 'CACHE_TTL_SECONDS',
   transactionsTable: 'TRANSACTIONS_TABLE',

@@ -1,32 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ITERATOR_AGE_PERIOD, ITERATOR_AGE_PERIODS, iteratorAgeAlarmDelay } from './alarms';
+import { DatabaseAuthentication } from '../database-login';
 import { checkInt, checkSeconds, fail, render } from '../private/validation';
-
-/** How the processor signs in to PostgreSQL. */
-export class ProcessorDatabaseAccess {
-  /** With the RDS-managed master secret, read from Secrets Manager (and re-read when RDS rotates it). */
-  public static readonly MASTER_SECRET = new ProcessorDatabaseAccess();
-
-  /**
-   * With IAM database authentication as `user`, a PostgreSQL role you create once with
-   * `CREATE USER <user>; GRANT rds_iam TO <user>;` and the privileges on the transactions table.
-   * The processor then reads no database secret.
-   *
-   * @param user the PostgreSQL user name
-   */
-  public static iamUser(user: string): ProcessorDatabaseAccess {
-    if (!Token.isUnresolved(user) && !/^[a-z_][a-z0-9_]{0,62}$/.test(user)) {
-      fail('processor.databaseAccess', user, 'must be a lower-case PostgreSQL user name: letters, digits and underscores, 1-63, not starting with a digit');
-    }
-    return new ProcessorDatabaseAccess(user);
-  }
-
-  private constructor(
-    /** The IAM-authenticated PostgreSQL user, or undefined for the master secret. */
-    public readonly user?: string,
-  ) {}
-}
 
 /**
  * Options of a transaction processor: `pipeline.addProcessor(id, options)`. Every value is checked at
@@ -154,11 +130,13 @@ export interface TransactionProcessorOptions {
   readonly reportBatchItemFailures?: boolean;
 
   /**
-   * How the processor signs in to PostgreSQL.
+   * How the processor's PostgreSQL role, `lgpd_processor` (INSERT and SELECT on the transactions table,
+   * nothing else), signs in. Every processor of a pipeline signs in as that role, so all must agree.
+   * The processor never reads the master secret.
    *
-   * @default ProcessorDatabaseAccess.MASTER_SECRET
+   * @default DatabaseAuthentication.IAM
    */
-  readonly databaseAccess?: ProcessorDatabaseAccess;
+  readonly databaseAuthentication?: DatabaseAuthentication;
 
   /**
    * How long a customer's state stays in the cache after their last transaction, 1 second to 365 days.

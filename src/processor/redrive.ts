@@ -4,9 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FailedRecordsDestination } from './failed-records';
-import { ProcessorDatabaseAccess } from './options';
 import { QuarantineQueue } from './quarantine';
-import { grantStoreAccess } from './store-access';
+import { grantStoreAccess, ProcessorStoreLogins } from './store-access';
 import { ILgpdDataPipeline } from '../add-on';
 import { acknowledgeInPacks, HIPAA_NIST } from '../private/acknowledge';
 import { grantNetworkInterfaces } from '../private/network-interfaces';
@@ -22,8 +21,8 @@ export interface ProcessorRedriveProps {
   readonly code: lambda.Code;
   /** The processor's environment, with the failed-records queue's URL. */
   readonly environment: Record<string, string>;
-  /** How the processor signs in to PostgreSQL; the redrive signs in the same way. */
-  readonly databaseAccess: ProcessorDatabaseAccess;
+  /** The processor's logins to the stores; the redrive does the processor's job and signs in with them. */
+  readonly logins: ProcessorStoreLogins;
   /** The queue of the event source mapping's on-failure records, which the redrive reads. */
   readonly failedRecords: FailedRecordsDestination;
   /** The quarantine queue, which the redrive reads, and writes what a redrive of failed records finds invalid. */
@@ -48,9 +47,9 @@ export class ProcessorRedrive extends Construct {
   constructor(scope: Construct, id: string, props: ProcessorRedriveProps) {
     super(scope, id);
     const { pipeline, functionName } = props;
+    // No fixed name: an update that replaces the group would fail on a name the old group still holds.
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: pipeline.vpc,
-      securityGroupName: functionName,
       description: `Redrive ${functionName}: egress only to the pipeline stores and endpoints`,
       allowAllOutbound: false,
     });
@@ -83,7 +82,7 @@ export class ProcessorRedrive extends Construct {
     principal.policy.addStatements(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     grantNetworkInterfaces(principal, { vpc: pipeline.vpc, subnets: pipeline.clientSubnets, securityGroup });
     pipeline.allowFrom(this.function);
-    grantStoreAccess(pipeline, principal, props.databaseAccess);
+    grantStoreAccess(props.logins, principal);
     pipeline.grantRead(principal);
     props.failedRecords.grantConsume(principal);
     props.quarantine.grantConsume(principal);

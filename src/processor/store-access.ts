@@ -1,23 +1,42 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ProcessorDatabaseAccess } from './options';
 import { ILgpdDataPipeline } from '../add-on';
+import { CacheLogin, CacheUser } from '../cache-users';
+import { DatabaseAuthentication, DatabaseLogin, DatabaseRole } from '../database-login';
 import { ProcessorSettings } from '../private/processor-contract';
 
 /**
- * Lets `principal` sign in to both stores as the processor does: with `access` to PostgreSQL (IAM
- * authentication as its user, or the master secret) and the cache AUTH token. The processor's function
- * and its redrive function sign in the same way.
+ * How the processor signs in to both stores: PostgreSQL as its own role (`lgpd_processor`, INSERT and
+ * SELECT on the transactions table only) and the cache as its own user. The processor's function and its
+ * redrive function do the same job and sign in with the same logins.
  */
-export function grantStoreAccess(pipeline: ILgpdDataPipeline, principal: iam.IPrincipal, access: ProcessorDatabaseAccess): void {
-  if (access.user) {
-    pipeline.grantDatabaseConnect(principal, access.user);
-    pipeline.grantCacheAuthTokenRead(principal);
-  } else {
-    pipeline.grantSecretsRead(principal);
-  }
+export interface ProcessorStoreLogins {
+  /** The processor's PostgreSQL login. */
+  readonly database: DatabaseLogin;
+  /** The processor's cache login. */
+  readonly cache: CacheLogin;
 }
 
-/** The database credentials setting of the environment contract for `access`. */
-export function databaseCredentials(pipeline: ILgpdDataPipeline, access: ProcessorDatabaseAccess): Pick<ProcessorSettings, 'databaseIamUser' | 'databaseSecretArn'> {
-  return access.user ? { databaseIamUser: access.user } : { databaseSecretArn: pipeline.databaseSecret.secretArn };
+/** The processor's logins in `pipeline`, signing in to PostgreSQL with `authentication`. */
+export function processorStoreLogins(pipeline: ILgpdDataPipeline, authentication: DatabaseAuthentication): ProcessorStoreLogins {
+  return {
+    database: pipeline.databaseLogin(DatabaseRole.PROCESSOR, authentication),
+    cache: pipeline.cacheLogin(CacheUser.PROCESSOR),
+  };
+}
+
+/** Lets `principal` sign in to both stores with `logins` (never with the master secret). */
+export function grantStoreAccess(logins: ProcessorStoreLogins, principal: iam.IPrincipal): void {
+  logins.database.grantConnect(principal);
+  logins.cache.grantRead(principal);
+}
+
+/** The credentials settings of the environment contract for `logins`. */
+export function storeCredentials(logins: ProcessorStoreLogins):
+Pick<ProcessorSettings, 'databaseIamUser' | 'databaseSecretArn' | 'cacheUser' | 'cacheAuthSecretArn'> {
+  const { database, cache } = logins;
+  return {
+    ...(database.secret ? { databaseSecretArn: database.secret.secretArn } : { databaseIamUser: database.roleName }),
+    cacheUser: cache.userName,
+    cacheAuthSecretArn: cache.secret.secretArn,
+  };
 }

@@ -8,25 +8,29 @@ import { Construct } from 'constructs';
 import { processorAlarms } from './alarms';
 import { FailedRecordsDestination } from './failed-records';
 import {
-  iteratorAgeThresholdOf, maxRecordAgeOf, ProcessorDatabaseAccess, TransactionProcessorOptions, validateIteratorAgeAlarm, validateProcessorOptions,
+  iteratorAgeThresholdOf, maxRecordAgeOf, TransactionProcessorOptions, validateIteratorAgeAlarm, validateProcessorOptions,
 } from './options';
 import { QuarantineQueue } from './quarantine';
 import { ProcessorRedrive } from './redrive';
-import { databaseCredentials, grantStoreAccess } from './store-access';
+import { grantStoreAccess, processorStoreLogins, storeCredentials } from './store-access';
 import { ILgpdDataPipeline } from '../add-on';
+import { DatabaseAuthentication } from '../database-login';
 import { PipelineAlarm } from '../monitoring/pipeline-alarm';
 import { acknowledgeInPacks, HIPAA_NIST } from '../private/acknowledge';
 import { kebabCase } from '../private/names';
 import { grantNetworkInterfaces } from '../private/network-interfaces';
 import { lambdaPrincipal } from '../private/policy-principal';
 import { PROCESSOR_VARIABLES, processorEnvironment } from '../private/processor-contract';
+import { RDS_CA_BUNDLE_PATH } from '../private/rds-ca-bundle';
 
 /** Where the build bundles the reference processor (handlers/transaction-processor.ts, by esbuild). */
 const REFERENCE_PROCESSOR = path.join(__dirname, '..', '..', 'assets', 'handlers', 'transaction-processor');
 
 /**
- * The runtime's bundle of Amazon's certificate authorities, RDS's among them. Node.js 20 and newer
- * Lambda runtimes no longer trust them by default; NODE_EXTRA_CA_CERTS adds them to Node's own.
+ * The runtime's bundle of Amazon's certificate authorities, RDS's among them, for your own `code`: Node.js
+ * 20 and newer Lambda runtimes no longer trust them by default; NODE_EXTRA_CA_CERTS adds them to Node's
+ * own. The reference processor ships RDS's certificate authorities beside its bundle instead
+ * (src/private/rds-ca-bundle.ts): this file has missed newly issued RDS roots before.
  */
 const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 
@@ -39,13 +43,14 @@ export interface TransactionProcessorProps extends TransactionProcessorOptions {
 /**
  * A Lambda function that consumes the pipeline's stream and writes to its stores, wired the way the
  * pipeline's data needs: in the client subnets with its own security group opened by `allowFrom`,
- * reading the stream and the secrets it needs (or signing in with IAM), a Kinesis event source that
- * retries a failing batch until its records reach a maximum age (with bisection and partial batch
- * responses), an on-failure destination that keeps the shard and sequence numbers of what expired, a
- * quarantine queue for records that are not valid transactions (both SQS queues encrypted with the
- * pipeline key, TLS only), a redrive function for both, a log group encrypted with the key, and alarms
- * on errors, the processor's lag, expired and quarantined records (docs/processor.md, "Which failure
- * goes where").
+ * reading the stream, signing in to PostgreSQL as its own role (`lgpd_processor`, which may only INSERT
+ * and SELECT transactions) and to the cache as its own user (only its script, on its keys), a Kinesis
+ * event source that retries a failing batch until its records reach a maximum age (with bisection and
+ * partial batch responses), an on-failure destination that keeps the shard and sequence numbers of what
+ * expired, a quarantine queue for records that are not valid transactions (both SQS queues encrypted
+ * with the pipeline key, TLS only), a redrive function for both, a log group encrypted with the key, and
+ * alarms on errors, the processor's lag, expired and quarantined records (docs/processor.md, "Which
+ * failure goes where").
  *
  * It binds to the pipeline through `ILgpdDataPipeline` only, as any add-on does.
  *
@@ -82,7 +87,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
   /**
    * @param scope the construct that holds the processor (`pipeline.addProcessor` uses the pipeline)
    * @param id the construct id, part of the processor's physical names (letters and digits)
-   * @param props the pipeline to process, and batching, retries, code and database access
+   * @param props the pipeline to process, and batching, retries, code and database authentication
    */
   constructor(scope: Construct, id: string, props: TransactionProcessorProps) {
     super(scope, id);
@@ -90,9 +95,9 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     const functionName = pipeline.conventions.physicalName('processor', id);
     validateProcessorOptions(props, pipeline.streamRetention);
 
+    // No fixed name: an update that replaces the group would fail on a name the old group still holds.
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: pipeline.vpc,
-      securityGroupName: functionName,
       description: `Transaction processor ${functionName}: egress only to the pipeline stores and endpoints`,
       allowAllOutbound: false,
     });
@@ -120,7 +125,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       policyDescription: `Transaction processor ${functionName}: read the stream and the store credentials, write its logs and failed records`,
     });
 
-    const access = props.databaseAccess ?? ProcessorDatabaseAccess.MASTER_SECRET;
+    const logins = processorStoreLogins(pipeline, props.databaseAuthentication ?? DatabaseAuthentication.IAM);
     const code = props.code ?? lambda.Code.fromAsset(REFERENCE_PROCESSOR);
     const logGroup = pipeline.conventions.logGroup(this, 'Logs', `/aws/lambda/${functionName}`);
 
@@ -130,15 +135,14 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
         databaseHost: pipeline.database.dbInstanceEndpointAddress,
         databasePort: Tokenization.stringifyNumber(pipeline.databasePort),
         databaseName: pipeline.databaseName,
-        ...databaseCredentials(pipeline, access),
+        ...storeCredentials(logins),
         cacheHost: pipeline.cacheEndpointAddress,
         cachePort: pipeline.cacheEndpointPort,
-        cacheAuthSecretArn: pipeline.cacheAuthSecret.secretArn,
         cacheClusterMode: String(pipeline.cacheClusterMode),
         cacheTtlSeconds: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
         quarantineQueueUrl: this.quarantineQueue.queueUrl,
       }),
-      NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE,
+      NODE_EXTRA_CA_CERTS: props.code ? LAMBDA_AMAZON_CA_BUNDLE : RDS_CA_BUNDLE_PATH,
     };
 
     this.function = new lambda.Function(this, 'Function', {
@@ -179,7 +183,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     pipeline.addClientEndpoint(ec2.InterfaceVpcEndpointAwsService.SQS);
 
     pipeline.allowFrom(this.function);
-    grantStoreAccess(pipeline, principal, access);
+    grantStoreAccess(logins, principal);
 
     // The event source mapping polls the stream from the Lambda service with the function's role, which
     // must read the stream (and decrypt with the key) before the mapping is created.
@@ -201,7 +205,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
       // Lambda's default too, written out: retried until the records reach their maximum age.
       (this.eventSourceMapping.node.defaultChild as lambda.CfnEventSourceMapping).maximumRetryAttempts = -1;
     }
-    this.eventSourceMapping.node.addDependency(principal.policy);
+    // Batches arrive once the role may read the stream, and the schema migrations made the table and the role.
+    this.eventSourceMapping.node.addDependency(principal.policy, logins.database.schema);
 
     if (props.code === undefined) {
       const redrive = new ProcessorRedrive(this, 'Redrive', {
@@ -209,7 +214,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
         functionName: pipeline.conventions.physicalName('redrive', id),
         code,
         environment: { ...this.environment, [PROCESSOR_VARIABLES.failedRecordsQueueUrl]: this.failedRecordsQueue.queueUrl },
-        databaseAccess: access,
+        logins,
         failedRecords,
         quarantine,
       });

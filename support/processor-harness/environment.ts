@@ -6,6 +6,9 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 /** The bundle the build makes (projenrc/processor.ts) and Lambda runs: `index.handler` in this folder. */
 export const BUNDLE = join(__dirname, '..', '..', 'assets', 'handlers', 'transaction-processor', 'index.js');
 
+/** The bundle of the schema functions: `index.handler` (the migrations) and `index.onEvent` (the custom resource). */
+export const SCHEMA_BUNDLE = join(__dirname, '..', '..', 'assets', 'handlers', 'schema-migrations', 'index.js');
+
 /** What one invocation returned, or the error the handler threw (Lambda then retries the whole batch). */
 export type Outcome<R = KinesisStreamBatchResponse> =
   | { readonly ok: true; readonly response: R; readonly ms: number }

@@ -5,11 +5,14 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { TestAuthority } from './certificates';
-import { assertFree, REDIS_FAILOVER_PORTS, stopOnExit, waitFor } from './stores';
+import { assertFree, REDIS_FAILOVER_PORTS, setUser, stopOnExit, waitFor } from './stores';
+import { PROCESSOR_USER } from '../../src/private/cache-access';
 
 /**
  * A model of an ElastiCache replication group with Multi-AZ (cluster mode off) for the failover tests:
- * a primary and one asynchronous replica (Debian's Redis, TLS, AUTH), behind a relay that stands for the
+ * a primary and one asynchronous replica (Debian's Redis, TLS, AUTH), each with the processor's user
+ * and its access string as the template's user group gives every node of the group (ACL users are a
+ * node's own, not replicated), behind a relay that stands for the
  * primary endpoint. The replication stream from primary to replica passes through a relay that delays
  * it by `lagMs`, the replica's lag.
  *
@@ -40,8 +43,10 @@ export class ReplicatedRedis {
     }
   }
 
-  /** The AUTH token of every node. */
+  /** The AUTH token of every node (the default user's password). */
   readonly token = randomBytes(24).toString('base64url');
+  /** The password of the processor's user (PROCESSOR_USER) on every node. */
+  readonly processorPassword = randomBytes(24).toString('base64url');
   /** Failovers done. */
   failovers = 0;
   private primary!: Node;
@@ -153,6 +158,7 @@ export class ReplicatedRedis {
       if (child.exitCode !== null) throw new Error(`redis-server exited: ${readFileSync(join(dir, 'redis.log'), 'utf8').slice(-1500)}`);
       return this.admin(port, async r => (await r.ping()) === 'PONG');
     });
+    await this.admin(port, r => setUser(r, PROCESSOR_USER, this.processorPassword));
     return { port, process: child, release };
   }
 

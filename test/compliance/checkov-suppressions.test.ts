@@ -19,6 +19,12 @@ const PINNED = [
   'CKV_AWS_115 @ Pipeline/Processor/Function/Resource',
   'CKV_AWS_115 @ Pipeline/Processor/Redrive/Function/Resource',
   'CKV_AWS_116 @ Pipeline/Processor/Redrive/Function/Resource',
+  // The schema migrations' two functions, run at deploy time only (src/database-schema.ts).
+  'CKV_AWS_115 @ Pipeline/Database/Schema/Handler/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Database/Schema/Handler/Function/Resource',
+  'CKV_AWS_117 @ Pipeline/Database/Schema/Handler/Function/Resource',
+  'CKV_AWS_115 @ Pipeline/Database/Schema/Migrate/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Database/Schema/Migrate/Function/Resource',
   // Data-subject rights (src/rights/): its two functions, and the export bucket.
   'CKV_AWS_115 @ Pipeline/Rights/Requests/Function/Resource',
   'CKV_AWS_116 @ Pipeline/Rights/Requests/Function/Resource',

@@ -14,9 +14,12 @@ import { buildIntegCase, CASE_NAMES } from '../integ-helpers/suite';
 const IAM4_RDS_MONITORING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]';
 const COMMON_ACKNOWLEDGEMENTS = [
   'AwsSolutions-KDS3 @ Stream/Resource',
-  'AwsSolutions-SMG4 @ Cache/AuthToken',
-  'HIPAA.Security-SecretsManagerRotationEnabled @ Cache/AuthToken',
-  'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/AuthToken',
+  // The cache admits the users of its user group, not an AUTH token (src/cache-users.ts); the processor's
+  // user's password has no rotation function to give it.
+  'AwsSolutions-AEC6 @ Cache/Resource',
+  'AwsSolutions-SMG4 @ Cache/Users/ProcessorPassword',
+  'HIPAA.Security-SecretsManagerRotationEnabled @ Cache/Users/ProcessorPassword',
+  'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/Users/ProcessorPassword',
   'HIPAA.Security-RDSInBackupPlan @ Database/Resource',
   'NIST.800.53.R5-RDSInBackupPlan @ Database/Resource',
   `${IAM4_RDS_MONITORING} @ Database/MonitoringRole`,
@@ -24,20 +27,26 @@ const COMMON_ACKNOWLEDGEMENTS = [
   ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ', 'LambdaInsideVPC']
     .map(rule => `${pack}-${rule} @ Network/DefaultSecurityGroup/Function`)),
   'PCI.DSS.321-LambdaInsideVPC @ Network/DefaultSecurityGroup/Function',
-  // The transaction processor's policy (src/processor/transaction-processor.ts): the VPC network-interface actions, and
-  // the tag-conditioned `rds!db-*` statement of grantSecretsRead.
+  // The transaction processor's policy (src/processor/transaction-processor.ts): the VPC network-interface actions.
   'AwsSolutions-IAM5[Resource::*] @ Processor/Policy',
   'HIPAA.Security-LambdaConcurrency @ Processor/Function/Resource',
   'NIST.800.53.R5-LambdaConcurrency @ Processor/Function/Resource',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Policy',
-  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Processor/Policy',
   // Its quarantine queue, which is the place of last resort itself (src/processor/transaction-processor.ts).
   'AwsSolutions-SQS3 @ Processor/Quarantine',
-  // Its redrive function (src/processor/redrive.ts): the same network-interface and secret statements, run by an operator.
+  // Its redrive function (src/processor/redrive.ts): the same network-interface statements, run by an operator.
   'AwsSolutions-IAM5[Resource::*] @ Processor/Redrive/Policy',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Processor/Redrive/Policy',
-  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Processor/Redrive/Policy',
   ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ'].map(rule => `${pack}-${rule} @ Processor/Redrive/Function/Resource`)),
+  // The schema migrations (src/database-schema.ts): the migration function's policy (network interfaces, and the
+  // tag-conditioned `rds!db-*` master secret, which it alone reads), its role for LgpdChecks, and both functions, run at deploy time only.
+  'AwsSolutions-IAM5[Resource::*] @ Database/Schema/Migrate/Policy',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Database/Schema/Migrate/Policy',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:sa-east-1:<AWS::AccountId>:secret:rds!db-*] @ Database/Schema/Migrate/Policy',
+  'LGPD-ComputeRoleNoRDSMasterSecret @ Database/Schema/Migrate/Role',
+  ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['Handler', 'Migrate'].flatMap(fn => ['LambdaConcurrency', 'LambdaDLQ']
+    .map(rule => `${pack}-${rule} @ Database/Schema/${fn}/Function`))),
+  ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map(pack => `${pack}-LambdaInsideVPC @ Database/Schema/Handler/Function`),
   // The subject key (src/subject-key.ts): never rotated, since every stored keyed hash was made with it.
   'AwsSolutions-SMG4 @ SubjectKey/Resource',
   'HIPAA.Security-SecretsManagerRotationEnabled @ SubjectKey/Resource',
@@ -112,7 +121,7 @@ describe.each(Object.keys(apps))('%s', (name) => {
 
   test('without the acknowledgements the packs do flag those resources (each acknowledgement is needed)', () => {
     const acknowledged = new Set(acknowledgements(app).map(a => a.id));
-    const raw = cdkNagPacks().flatMap(p => findings(p, app, { ignoreAcknowledgements: true }))
+    const raw = [...cdkNagPacks(), new LgpdChecks()].flatMap(p => findings(p, app, { ignoreAcknowledgements: true }))
       .map(f => f.split(' ')[1]);
     expect(new Set(raw)).toEqual(acknowledged);
   });

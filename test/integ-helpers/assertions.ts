@@ -128,7 +128,7 @@ export function addPipelineAssertions(integ: IntegTest, stack: PipelineCaseStack
     lookup.expect(ExpectedResult.objectLike({
       StatusCode: 200,
       Payload: Match.stringLikeRegexp(`"transaction_id":"${transaction.transactionId}".*"amount":"42.00".*"currency":"BRL".*`
-        + `"lastTransactionId":"${transaction.transactionId}".*"transactions":\\["${transaction.transactionId}"\\]`),
+        + `"lastTransactionId":"${transaction.transactionId}".*"inCustomerTransactions":true`),
     })).waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(20) });
     put.next(lookup);
   }

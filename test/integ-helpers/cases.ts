@@ -15,7 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps, TransactionProcessor } from '../../src';
+import { CacheNodeType, CacheUser, DatabaseAuthentication, DatabaseRole, LgpdDataPipeline, LgpdDataPipelineProps, TransactionProcessor } from '../../src';
 import { acknowledge, acknowledgeCheckov } from '../../src/private/acknowledge';
 
 /** Every case deploys to São Paulo: the pipeline's data-residency guard allows only sa-east-1. */
@@ -129,7 +129,7 @@ export class StreamConsumer extends Construct {
 /**
  * The look-up the processor round trip asserts with: a function in the application subnets that reads
  * what the processor stored for a transaction (test/integ-helpers/lookup-function.ts, bundled by esbuild
- * at synth), with the processor's own environment, network access and secrets.
+ * at synth), with the processor's own environment, network access and logins.
  */
 export class ProcessorLookup extends Construct {
   /** The function. */
@@ -153,7 +153,9 @@ export class ProcessorLookup extends Construct {
       bundling: { minify: true, externalModules: ['pg-native', 'cloudflare:sockets'], forceDockerBundling: false },
     });
     pipeline.allowFrom(this.function);
-    pipeline.grantSecretsRead(this.function);
+    // Signs in as the processor does: its role with IAM database authentication, its Redis user.
+    pipeline.databaseLogin(DatabaseRole.PROCESSOR, DatabaseAuthentication.IAM).grantConnect(this.function);
+    pipeline.cacheLogin(CacheUser.PROCESSOR).grantRead(this.function);
     acknowledgeScaffolding(this.function);
   }
 }

@@ -180,7 +180,7 @@ describe('FastShop\'s checkout role (grantWrite)', () => {
   });
 });
 
-describe('FastShop\'s transaction processor (its one managed policy: grantRead, grantSecretsRead, its queue and network interfaces)', () => {
+describe('FastShop\'s transaction processor (its one managed policy: grantRead, its own logins, its queue and network interfaces)', () => {
   const stack = fastShop.stack('FastShopPipeline');
   const fn = stack.logicalId('AWS::Lambda::Function', r => r.Properties?.FunctionName === 'lgpd-processor-dev-processor');
   const { principal, identityPolicies } = stack.caller(stack.resources[fn].Properties.Role['Fn::GetAtt'][0]);
@@ -189,6 +189,7 @@ describe('FastShop\'s transaction processor (its one managed policy: grantRead, 
   const db = stack.logicalId('AWS::RDS::DBInstance');
   const dbArn = arn('rds', `db:${stack.ref(db)}`);
   const rdsSecretArn = stack.getAtt(db, 'MasterUserSecret.SecretArn');
+  const cachePassword = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => r.Properties?.Name === 'lgpd-pipeline/dev/cache-user/processor'));
   const queue = (suffix: string) => stack.getAtt(stack.logicalId('AWS::SQS::Queue', r => r.Properties?.QueueName === `lgpd-processor-dev-processor-${suffix}`), 'Arn');
   const queueArn = queue('failed');
   const quarantineArn = queue('quarantine');
@@ -203,18 +204,27 @@ describe('FastShop\'s transaction processor (its one managed policy: grantRead, 
     }
   });
 
-  test('reads the RDS-managed secret whose aws:rds:primaryDBInstanceArn tag is this database, not another database\'s, not an unrelated secret', async () => {
+  test('may not read the RDS master secret, by its ARN or by RDS\'s tag for this database', async () => {
     const read = (resource: string, context: Record<string, string> = {}) =>
       decide({ principal, action: 'secretsmanager:GetSecretValue', resource, identityPolicies, context });
-    expect(await read(rdsSecretArn, { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': dbArn })).toBe('Allowed');
-    expect(await read(arn('secretsmanager', 'secret:rds!db-0a1b2c3d-AbCdEf'), { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': arn('rds', 'db:someone-elses-db') }))
-      .toBe('ImplicitlyDenied');
-    expect(await read(arn('secretsmanager', 'secret:payroll/api-key-AbCdEf'))).toBe('ImplicitlyDenied');
+    expect(await read(rdsSecretArn, { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': dbArn })).toBe('ImplicitlyDenied');
+    expect(await read(arn('secretsmanager', 'secret:rds!db-0a1b2c3d-AbCdEf'), { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': dbArn })).toBe('ImplicitlyDenied');
   });
 
-  test('reads the cache AUTH token', async () => {
-    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => /cache-auth-token$/.test(r.Properties.Name)));
-    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('Allowed');
+  test('signs in to PostgreSQL as lgpd_processor only: rds-db:connect names the instance\'s DbiResourceId and that user', async () => {
+    const connect = (user: string, resourceId = stack.getAtt(db, 'DbiResourceId')) =>
+      decide({ principal, action: 'rds-db:connect', resource: arn('rds-db', `dbuser:${resourceId}/${user}`), identityPolicies });
+    expect(await connect('lgpd_processor')).toBe('Allowed');
+    expect(await connect('pipeline_admin')).toBe('ImplicitlyDenied');
+    expect(await connect('lgpd_processor', 'db-SOMEONEELSESDATABASE')).toBe('ImplicitlyDenied');
+    const statement = identityPolicies.flatMap(p => p.Statement).find((st: any) => [st.Action].flat().includes('rds-db:connect'));
+    expect(statement.Resource).toBe(arn('rds-db', `dbuser:${stack.getAtt(db, 'DbiResourceId')}/lgpd_processor`));
+  });
+
+  test('reads its own cache user\'s password, and no other secret', async () => {
+    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: cachePassword, identityPolicies })).toBe('Allowed');
+    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: arn('secretsmanager', 'secret:payroll/api-key-AbCdEf'), identityPolicies }))
+      .toBe('ImplicitlyDenied');
   });
 
   test('decrypts through Secrets Manager and Kinesis, and not directly', async () => {
@@ -249,6 +259,34 @@ describe('FastShop\'s transaction processor (its one managed policy: grantRead, 
     expect(await create(arn('ec2', `security-group/${group}`))).toBe('Allowed');
     expect(await create(arn('ec2', 'subnet/subnet-of-the-data-tier'))).toBe('ImplicitlyDenied');
     expect(await create(arn('ec2', 'security-group/sg-of-someone-else'))).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('FastShop\'s schema migrations (the migration function and the custom resource function)', () => {
+  const stack = fastShop.stack('FastShopPipeline');
+  const role = (name: string) => stack.resources[stack.logicalId('AWS::Lambda::Function', r => r.Properties?.FunctionName === name)].Properties.Role['Fn::GetAtt'][0];
+  const migration = stack.caller(role('lgpd-db-schema-dev'));
+  const handler = stack.caller(role('lgpd-db-schema-dev-cfn'));
+  const db = stack.logicalId('AWS::RDS::DBInstance');
+  const dbArn = arn('rds', `db:${stack.ref(db)}`);
+  const rdsSecretArn = stack.getAtt(db, 'MasterUserSecret.SecretArn');
+  const { keyArn, keyPolicy } = stack.key();
+  const read = (caller: { principal: string; identityPolicies: any[] }, resource: string, instance = dbArn) =>
+    decide({ ...caller, action: 'secretsmanager:GetSecretValue', resource, context: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': instance } });
+
+  test('the migration function reads the master secret RDS tags with this database, and decrypts it through Secrets Manager only', async () => {
+    expect(await read(migration, rdsSecretArn)).toBe('Allowed');
+    expect(await read(migration, arn('secretsmanager', 'secret:rds!db-0a1b2c3d-AbCdEf'), arn('rds', 'db:someone-elses-db'))).toBe('ImplicitlyDenied');
+    const decrypt = (context: Record<string, string>) => decide({ ...migration, action: 'kms:Decrypt', resource: keyArn, resourcePolicy: keyPolicy, context });
+    expect(await decrypt({ 'kms:ViaService': `secretsmanager.${TEST_REGION}.amazonaws.com` })).toBe('Allowed');
+    expect(await decrypt({})).toBe('ImplicitlyDenied');
+  });
+
+  test('the custom resource function may only invoke the migration function: it reads no secret', async () => {
+    const migrationFunction = stack.getAtt(stack.logicalId('AWS::Lambda::Function', r => r.Properties?.FunctionName === 'lgpd-db-schema-dev'), 'Arn');
+    expect(await decide({ ...handler, action: 'lambda:InvokeFunction', resource: migrationFunction })).toBe('Allowed');
+    expect(await decide({ ...handler, action: 'lambda:InvokeFunction', resource: arn('lambda', 'function:lgpd-processor-dev-processor') })).toBe('ImplicitlyDenied');
+    expect(await read(handler, rdsSecretArn)).toBe('ImplicitlyDenied');
   });
 });
 
@@ -287,9 +325,21 @@ describe('FastShop\'s redrive function (its own managed policy: the queues, the 
     }
   });
 
-  test('reads the store credentials as the processor does', async () => {
-    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => /cache-auth-token$/.test(r.Properties.Name)));
-    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('Allowed');
+  test('signs in to the stores as the processor does: its role with IAM, its cache user, and never the master secret', async () => {
+    const db = stack.logicalId('AWS::RDS::DBInstance');
+    const cachePassword = stack.ref(stack.logicalId('AWS::SecretsManager::Secret', r => r.Properties?.Name === 'lgpd-pipeline/dev/cache-user/processor'));
+    const connect = (user: string) =>
+      decide({ principal, action: 'rds-db:connect', resource: arn('rds-db', `dbuser:${stack.getAtt(db, 'DbiResourceId')}/${user}`), identityPolicies });
+    expect(await connect('lgpd_processor')).toBe('Allowed');
+    expect(await connect('pipeline_admin')).toBe('ImplicitlyDenied');
+    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: cachePassword, identityPolicies })).toBe('Allowed');
+    expect(await decide({
+      principal,
+      action: 'secretsmanager:GetSecretValue',
+      resource: stack.getAtt(db, 'MasterUserSecret.SecretArn'),
+      identityPolicies,
+      context: { 'aws:ResourceTag/aws:rds:primaryDBInstanceArn': arn('rds', `db:${stack.ref(db)}`) },
+    })).toBe('ImplicitlyDenied');
   });
 });
 

@@ -226,7 +226,8 @@ export class ResolvedStack {
         'MasterUserSecret.SecretArn': () => arn('secretsmanager', `secret:rds!db-${logicalId.toLowerCase()}-AbCdEf`),
         'Endpoint.Address': () => `${name}.abcdefghijkl.${TEST_REGION}.rds.amazonaws.com`,
         'Endpoint.Port': () => '5433',
-        'DbiResourceId': () => `db-${logicalId.toUpperCase().slice(0, 20)}`,
+        // The instance's resource id, which IAM database authentication names (rds-db:connect).
+        'DbiResourceId': () => `db-${logicalId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 26)}`,
       },
       'AWS::S3::Bucket': { Arn: () => `arn:${TEST_PARTITION}:s3:::${name}` },
       'AWS::StepFunctions::StateMachine': { Arn: () => name, Name: () => name.split(':').pop() },

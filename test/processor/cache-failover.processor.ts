@@ -66,7 +66,7 @@ let promotedAt = 0;
 describe('the cache after a failover (a primary and an asynchronous replica 10 ms behind, behind a primary endpoint)', () => {
   test('three failovers, each right after an acknowledged batch: the promoted replica lacks that batch, and when the next invocation returns every customer\'s state equals PostgreSQL\'s', async () => {
     group = await ReplicatedRedis.start(stores.dir, stores.redisAuthority, 10);
-    const secret = await stores.createSecret('pipeline/failover-auth', group.token);
+    const secret = await stores.createSecret('pipeline/failover-auth', group.processorPassword);
     const env = await LambdaEnvironment.start(stores.processorEnv({ CACHE_PORT: String(group.port), CACHE_AUTH_SECRET_ARN: secret }));
     environments.push(env);
     const payloads = transactions('failover', 4000, 200);
@@ -111,7 +111,7 @@ describe('the cache after a failover (a primary and an asynchronous replica 10 m
     await stores.query('TRUNCATE transactions');
     group ??= await ReplicatedRedis.start(stores.dir, stores.redisAuthority, 10);
     await group.replaced();
-    const secret = await stores.createSecret('pipeline/failover-auth-2', group.token);
+    const secret = await stores.createSecret('pipeline/failover-auth-2', group.processorPassword);
     const env = await LambdaEnvironment.start(stores.processorEnv({ CACHE_PORT: String(group.port), CACHE_AUTH_SECRET_ARN: secret }));
     environments.push(env);
     const payloads = transactions('late', 40, 5);

@@ -8,7 +8,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readConfig } from '../../handlers/transaction-processor/config';
 import { isRejected, parseRecord } from '../../handlers/transaction-processor/transaction';
-import { LgpdDataPipelineProps, ProcessorDatabaseAccess, TransactionProcessorOptions } from '../../src';
+import { CacheAccess, DatabaseAuthentication, LgpdDataPipelineProps, TransactionProcessorOptions } from '../../src';
 import { kinesisRecord } from '../../support/processor-harness/events';
 import { build } from '../util';
 
@@ -38,19 +38,20 @@ function deployedEnvironment(options: TransactionProcessorOptions = {}, props: P
 const QUEUE_URL = expect.stringMatching(/^https:\/\/sqs\.sa-east-1\.amazonaws\.com\/123456789012\//);
 
 describe('the environment the construct sets, read by the handler', () => {
-  test('the defaults: the master secret, the pipeline\'s ports, cluster mode off, a one-day TTL', () => {
+  test('the defaults: its own role with IAM, its own cache user, the pipeline\'s ports, cluster mode off, a one-day TTL', () => {
     expect(readConfig(deployedEnvironment())).toEqual({
       database: {
         host: '<Fn::GetAtt:PipelineDatabase0EE08539:Endpoint.Address>',
         port: 5433,
         database: 'transactions',
-        credentials: { kind: 'secret', secretArn: '<Fn::GetAtt:PipelineDatabase0EE08539:MasterUserSecret.SecretArn>' },
+        credentials: { kind: 'iam', user: 'lgpd_processor', region: 'sa-east-1' },
         table: 'transactions',
       },
       cache: {
         host: '<Fn::GetAtt:PipelineCacheD3E320C9:PrimaryEndPoint.Address>',
         port: 6380,
-        authSecretArn: '<Ref:PipelineCacheAuthToken10294514>',
+        user: 'lgpd-processor',
+        authSecretArn: '<Ref:PipelineCacheUsersProcessorPassword20A03562>',
         clusterMode: false,
         ttlSeconds: 86_400,
       },
@@ -65,13 +66,19 @@ describe('the environment the construct sets, read by the handler', () => {
     expect(redrive.queues.failedRecordsUrl).toMatch(/\/PipelineProcessorFailedRecords[0-9A-F]{8}$/);
   });
 
-  test('IAM database authentication, cluster mode, another database port and TTL reach the handler', () => {
+  test('its own rotated secret, the AUTH token, cluster mode, another database port and TTL reach the handler', () => {
     const config = readConfig(deployedEnvironment(
-      { databaseAccess: ProcessorDatabaseAccess.iamUser('processor'), cacheTtl: Duration.hours(2) },
-      { cacheNodeGroups: 2, database: { port: 6432 } },
+      { databaseAuthentication: DatabaseAuthentication.rotatedSecret(), cacheTtl: Duration.hours(2) },
+      { cacheNodeGroups: 2, database: { port: 6432 }, cacheAccess: CacheAccess.AUTH_TOKEN },
     ));
-    expect(config.database).toMatchObject({ port: 6432, credentials: { kind: 'iam', user: 'processor', region: 'sa-east-1' } });
-    expect(config.cache).toMatchObject({ host: '<Fn::GetAtt:PipelineCacheD3E320C9:ConfigurationEndPoint.Address>', clusterMode: true, ttlSeconds: 7200 });
+    expect(config.database).toMatchObject({ port: 6432, credentials: { kind: 'secret', secretArn: expect.stringMatching(/^<Ref:PipelineDatabaseSchemaLgpdProcessorSecretAttachment/) } });
+    expect(config.cache).toEqual({
+      host: '<Fn::GetAtt:PipelineCacheD3E320C9:ConfigurationEndPoint.Address>',
+      port: 6380,
+      authSecretArn: '<Ref:PipelineCacheAuthToken10294514>',
+      clusterMode: true,
+      ttlSeconds: 7200,
+    });
   });
 });
 

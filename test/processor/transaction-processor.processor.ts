@@ -21,6 +21,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { PROCESSOR_USER } from '../../src/private/cache-access';
 import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from '../../support/processor-harness/events';
 import { FaultyLink } from '../../support/processor-harness/faulty-link';
@@ -39,7 +40,8 @@ afterAll(async () => {
 }, 60_000);
 
 beforeEach(async () => {
-  await stores.query('DROP TABLE IF EXISTS transactions');
+  // The table is the migrations' (made once, in Stores.start): emptied, never dropped.
+  await stores.query('TRUNCATE transactions');
   await stores.redis.admin(r => r.flushall());
   await stores.queues.drain(stores.quarantineUrl);
 });
@@ -188,12 +190,12 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     await env.invokeOk(kinesisEvent(records(payloads)));
     const inOrder = withoutTtl(await cacheDump());
 
-    await stores.query('DROP TABLE transactions');
+    await stores.query('TRUNCATE transactions');
     await stores.redis.admin(r => r.flushall());
     await env.invokeOk(kinesisEvent(records([...payloads].reverse())));
     const reversed = withoutTtl(await cacheDump());
 
-    await stores.query('DROP TABLE transactions');
+    await stores.query('TRUNCATE transactions');
     await stores.redis.admin(r => r.flushall());
     const shuffled = [...payloads].sort((a, b) => (a.timestamp.slice(-9) < b.timestamp.slice(-9) ? -1 : 1));
     for (const p of shuffled) await env.invokeOk(kinesisEvent(records([p])));
@@ -355,7 +357,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
 
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: .*\\[(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\\] \\(the server certificate is not trusted`));
-    expect(await stores.query("SELECT to_regclass('transactions') AS t")).toEqual([{ t: null }]);
+    expect(await stores.query('SELECT count(*)::int AS n FROM transactions')).toEqual([{ n: 0 }]);
     expect(await processorBackends()).toEqual([]);
   });
 
@@ -390,7 +392,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const outcome = await env.invoke(kinesisEvent(records(transactions('wrong-db', 3, 1))));
 
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: password authentication failed for user "processor" \\[28P01\\] \\(refused again after re-reading the credentials\\)`));
+    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: password authentication failed for user "lgpd_processor" \\[28P01\\] \\(refused again after re-reading the credentials\\)`));
     expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
   });
 
@@ -401,7 +403,7 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     const outcome = await env.invoke(kinesisEvent(records(transactions('iam', 1, 1))));
 
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: password authentication failed for user "processor" \\[28P01\\]`));
+    expect(!outcome.ok && outcome.error).toMatch(new RegExp(`^PostgreSQL 127\\.0\\.0\\.1:${POSTGRES_PORT}\\/pipeline: password authentication failed for user "lgpd_processor" \\[28P01\\]`));
     expect(env.logged('database-retry')).toEqual([{ event: 'database-retry', reason: 'auth', code: '28P01' }]);
   });
 
@@ -415,14 +417,14 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     await stores.query(`ALTER ROLE ${APP_USER} PASSWORD '${newPassword}'`);
     await stores.putSecret(stores.dbSecretArn, JSON.stringify({ username: APP_USER, password: newPassword }));
     await stores.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lgpd-transaction-processor'");
-    // Redis: a new AUTH token, and the old connection closed.
-    const newToken = `rotated-token-${Date.now()}`;
+    // Redis: a new password for the processor's user (ElastiCache's ModifyUser), and its connection closed.
+    const cachePassword = `rotated-password-${Date.now()}`;
     await stores.redis.admin(async r => {
-      await r.config('SET', 'requirepass', newToken);
-      await r.client('KILL', 'SKIPME', 'yes');
+      await r.call('ACL', 'SETUSER', PROCESSOR_USER.userName, 'resetpass', `>${cachePassword}`);
+      await r.client('KILL', 'USER', PROCESSOR_USER.userName);
     });
-    await stores.putSecret(stores.cacheSecretArn, newToken);
-    stores.redis.token = newToken;
+    await stores.putSecret(stores.cacheSecretArn, cachePassword);
+    stores.redis.processorPassword = cachePassword;
 
     const outcome = await env.invoke(kinesisEvent(records(payloads.slice(10))));
 
@@ -446,7 +448,10 @@ describe('the transaction processor with Redis in cluster mode (CACHE_CLUSTER_MO
 
   beforeAll(async () => {
     cluster = await RedisCluster.start(stores.dir, stores.redisAuthority);
-    secret = await stores.createSecret('pipeline/cluster-auth', cluster.token);
+    // The processor signs in as its own user, set on every node with the template's access string.
+    const password = `cluster-processor-${Date.now()}`;
+    await cluster.setUser(PROCESSOR_USER, password);
+    secret = await stores.createSecret('pipeline/cluster-processor', password);
   }, 120_000);
 
   afterAll(async () => {

@@ -10,18 +10,23 @@ import * as api from '../../src';
 
 /** Every name the module exports, sorted. Adding an export means adding it here. */
 const EXPORTED_NAMES = [
+  'CacheAccess',
   'CacheEngineVersion',
+  'CacheLogin',
   'CacheMetrics',
   'CacheNodeType',
+  'CacheUser',
   'ClientEndpoints',
   'DataSubjectRights',
+  'DatabaseAuthentication',
+  'DatabaseLogin',
   'DatabaseMetrics',
+  'DatabaseRole',
   'ErasureMode',
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineConventions',
   'PipelineMetrics',
-  'ProcessorDatabaseAccess',
   'StreamMetrics',
   'TransactionProcessor',
 ];
@@ -29,7 +34,7 @@ const EXPORTED_NAMES = [
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
   LgpdDataPipeline: {
-    methods: ['addAlarm', 'addClientEndpoint', 'addClientGatewayEndpoint', 'addDataSubjectRights', 'addOn', 'addProcessor', 'alarmsOf', 'allowFrom', 'grantCacheAuthTokenRead', 'grantDatabaseConnect',
+    methods: ['addAlarm', 'addClientEndpoint', 'addClientGatewayEndpoint', 'addDataSubjectRights', 'addOn', 'addProcessor', 'alarmsOf', 'allowFrom', 'cacheLogin', 'databaseLogin', 'grantDatabaseConnect',
       'grantRead', 'grantSecretsRead', 'grantWrite'],
     statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS', 'ENVIRONMENT_SUFFIX_TAG', 'DATA_CLASSIFICATION_TAG'],
   },
@@ -40,7 +45,11 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
   CacheEngineVersion: { statics: ['redis', 'valkey', 'REDIS_6_2', 'REDIS_7_0', 'REDIS_7_1', 'VALKEY_7_2', 'VALKEY_8_0', 'VALKEY_8_1'] },
   StreamMetrics: { methods: ['metricGetRecordsIteratorAgeMilliseconds', 'metricWriteProvisionedThroughputExceeded', 'metricReadProvisionedThroughputExceeded'] },
   DatabaseMetrics: { methods: ['metricCPUUtilization', 'metricFreeStorageSpace', 'metricDatabaseConnections'] },
-  ProcessorDatabaseAccess: { statics: ['MASTER_SECRET', 'iamUser'] },
+  DatabaseRole: { statics: ['PROCESSOR'] },
+  DatabaseAuthentication: { statics: ['IAM', 'rotatedSecret'] },
+  DatabaseLogin: { methods: ['grantConnect'] },
+  CacheUser: { statics: ['PROCESSOR'] },
+  CacheLogin: { methods: ['grantRead'] },
   PipelineConventions: { methods: ['physicalName', 'logGroup', 'acknowledge'] },
   DataSubjectRights: { methods: ['grantSubmit', 'grantReadExports'] },
   ErasureMode: { statics: ['DELETE', 'retainMinimized'] },
@@ -52,7 +61,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
  * (a second name for the same resource is a failure here, as a removed one is).
  */
 const FACADE_PROPERTIES = [
-  'alarmTopic?', 'alarms', 'cacheAuthSecret', 'cacheClusterMode', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
+  'alarmTopic?', 'alarms', 'cacheAuthSecret?', 'cacheClusterMode', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
   'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'conventions', 'dashboard?', 'database', 'databaseName',
   'databasePort', 'databaseSecret', 'encryptionKey', 'environmentSuffix', 'metrics', 'stream', 'streamRetention', 'subjectKeySecret', 'vpc',
 ];
@@ -72,7 +81,7 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     file: 'src/pipeline-props.ts',
     members: [
       'environmentSuffix', 'azCount?', 'streamMode?', 'shardCount?', 'streamRetention?', 'cacheNodeType?', 'cacheEngineVersion?',
-      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'clientSubnets?',
+      'cacheNodesPerGroup?', 'cacheNodeGroups?', 'cachePort?', 'cacheAccess?', 'database?', 'removalPolicy?', 'vpc?', 'vpcSubnets?', 'clientSubnets?',
       'clientEndpoints?', 'encryptionKey?',
       'allowedRegions?', 'dataClassification?', 'logRetention?', 'monitoring?',
     ],
@@ -94,7 +103,7 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
     file: 'src/processor/options.ts',
     members: [
       'code?', 'handler?', 'runtime?', 'memorySize?', 'timeout?', 'environment?', 'batchSize?', 'maxBatchingWindow?', 'startingPosition?',
-      'parallelizationFactor?', 'bisectBatchOnError?', 'retryAttempts?', 'maxRecordAge?', 'reportBatchItemFailures?', 'databaseAccess?',
+      'parallelizationFactor?', 'bisectBatchOnError?', 'retryAttempts?', 'maxRecordAge?', 'reportBatchItemFailures?', 'databaseAuthentication?',
       'cacheTtl?', 'reservedConcurrentExecutions?',
     ],
   },
@@ -118,8 +127,8 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
  */
 const ADD_ON_INTERFACE = [
   'environmentSuffix', 'vpc', 'clientSubnets', 'encryptionKey', 'stream', 'streamRetention', 'database', 'databasePort', 'databaseName',
-  'databaseSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheClusterMode', 'cacheAuthSecret', 'cacheReplicationGroup', 'subjectKeySecret',
-  'conventions', 'addAlarm()', 'addClientEndpoint()', 'addClientGatewayEndpoint()', 'allowFrom()', 'grantWrite()', 'grantRead()', 'grantSecretsRead()', 'grantCacheAuthTokenRead()',
+  'databaseSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheClusterMode', 'cacheAuthSecret?', 'cacheReplicationGroup', 'subjectKeySecret', 'conventions',
+  'addAlarm()', 'addClientEndpoint()', 'addClientGatewayEndpoint()', 'allowFrom()', 'grantWrite()', 'grantRead()', 'grantSecretsRead()', 'databaseLogin()', 'cacheLogin()',
   'grantDatabaseConnect()',
 ];
 

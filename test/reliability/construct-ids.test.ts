@@ -5,7 +5,7 @@
  * pipeline: keep the old id (for example with `overrideLogicalId`) instead of updating the list.
  */
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { CacheNodeType, LgpdDataPipeline } from '../../src';
+import { CacheAccess, CacheNodeType, LgpdDataPipeline } from '../../src';
 
 /** [logical id, type, construct path under the stack] of every resource that keeps data by default. */
 const PINNED: Array<[string, string, string]> = [
@@ -13,7 +13,6 @@ const PINNED: Array<[string, string, string]> = [
   ['PipelineStream7C05F50C', 'AWS::Kinesis::Stream', 'Pipeline/Stream/Resource/Resource'],
   ['PipelineDatabase0EE08539', 'AWS::RDS::DBInstance', 'Pipeline/Database/Resource/Resource'],
   ['PipelineCacheD3E320C9', 'AWS::ElastiCache::ReplicationGroup', 'Pipeline/Cache/Resource'],
-  ['PipelineCacheAuthToken10294514', 'AWS::SecretsManager::Secret', 'Pipeline/Cache/AuthToken/Resource'],
   // Replacing it would make a new key: every stored keyed hash, tombstones included, would stop matching.
   ['PipelineSubjectKey3505E948', 'AWS::SecretsManager::Secret', 'Pipeline/SubjectKey/Resource/Resource'],
   ['PipelineNetworkFlowLogsEEDF4116', 'AWS::Logs::LogGroup', 'Pipeline/Network/FlowLogs/Resource'],
@@ -22,6 +21,14 @@ const PINNED: Array<[string, string, string]> = [
   ['PipelineCacheLogsslowlogF0F98588', 'AWS::Logs::LogGroup', 'Pipeline/Cache/Logsslow-log/Resource'],
   ['PipelineCacheLogsenginelog5B710913', 'AWS::Logs::LogGroup', 'Pipeline/Cache/Logsengine-log/Resource'],
   ['PipelineNetworkDefaultSecurityGroupLogGroup3A5A4C78', 'AWS::Logs::LogGroup', 'Pipeline/Network/DefaultSecurityGroup/LogGroup/Resource'],
+];
+
+/**
+ * With `CacheAccess.AUTH_TOKEN`, the token keeps the id it had before users existed: a pipeline deployed
+ * then keeps its token (and its replication group) by choosing that option.
+ */
+const PINNED_AUTH_TOKEN: Array<[string, string, string]> = [
+  ['PipelineCacheAuthToken10294514', 'AWS::SecretsManager::Secret', 'Pipeline/Cache/AuthToken/Resource'],
 ];
 
 /** The four resources whose replacement loses the data itself. */
@@ -56,5 +63,14 @@ describe('construct ids of stateful resources', () => {
       .sort();
     // A new retained resource fails here: add it to PINNED.
     expect(keeping).toEqual(PINNED.map(([id, type]) => `${id} ${type}`).sort());
+  });
+
+  test.each(PINNED_AUTH_TOKEN)('with CacheAccess.AUTH_TOKEN, %s (%s) keeps its logical id and construct path', (logicalId, type, constructPath) => {
+    const tokenApp = new App();
+    const tokenStack = new Stack(tokenApp, 'FastShopPipeline', { env: { region: 'sa-east-1' } });
+    new LgpdDataPipeline(tokenStack, 'Pipeline', { environmentSuffix: 'dev', cacheAccess: CacheAccess.AUTH_TOKEN });
+    const resource = tokenStack.node.findAll().filter(CfnResource.isCfnResource).find(r => r.node.path === `FastShopPipeline/${constructPath}`);
+    expect(resource && tokenStack.getLogicalId(resource)).toBe(logicalId);
+    expect(tokenApp.synth().getStackByName('FastShopPipeline').template.Resources[logicalId]?.Type).toBe(type);
   });
 });

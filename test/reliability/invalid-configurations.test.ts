@@ -13,7 +13,7 @@ import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CacheEngineVersion, CacheNodeType, LgpdDataPipeline, LgpdDataPipelineProps, ProcessorDatabaseAccess, TransactionProcessorOptions } from '../../src';
+import { CacheAccess, CacheEngineVersion, CacheNodeType, DatabaseAuthentication, LgpdDataPipeline, LgpdDataPipelineProps, TransactionProcessorOptions } from '../../src';
 
 const SA_EAST_1: StackProps = { env: { region: 'sa-east-1' } };
 
@@ -242,6 +242,15 @@ const INVALID_CASES: InvalidCase[] = [
     build: pipelineWith(stack => ({ vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['sa-east-1a'], isolatedSubnetIds: ['subnet-1'] }) })),
   },
 
+  {
+    // An enum reaches other languages as a string: a value no version of the library knows.
+    when: 'cacheAccess is not one of CacheAccess',
+    prop: 'cacheAccess',
+    got: '"TOKEN"',
+    allowed: /^must be CacheAccess\.USERS or CacheAccess\.AUTH_TOKEN$/,
+    build: pipeline({ cacheAccess: 'TOKEN' as CacheAccess }),
+  },
+
   // ---- cache size -----------------------------------------------------------------------------------
   {
     // Past the default quota of 90 nodes per cluster, the per-node alarms would also push the stack past
@@ -315,11 +324,22 @@ const INVALID_CASES: InvalidCase[] = [
     build: stack => { new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev' }).addProcessor('fraud-score'); },
   },
   {
-    when: 'the processor\'s IAM database user is not a PostgreSQL user name',
-    prop: 'processor.databaseAccess',
-    got: '"Bad User"',
-    allowed: /^must be a lower-case PostgreSQL user name/,
-    build: withProcessor(() => ({ databaseAccess: ProcessorDatabaseAccess.iamUser('Bad User') })),
+    when: 'the processor\'s own secret would rotate more often than daily',
+    prop: 'databaseAuthentication.rotatedSecret',
+    got: 'Duration.hours(12)',
+    allowed: /^must be a whole number of days from 1 to 365$/,
+    build: withProcessor(() => ({ databaseAuthentication: DatabaseAuthentication.rotatedSecret(Duration.hours(12)) })),
+  },
+  {
+    when: 'two processors ask for different database authentication (they sign in as one role)',
+    prop: 'databaseAuthentication',
+    got: '"password"',
+    allowed: /^must be the same for every job that signs in as lgpd_processor, which signs in with iam already$/,
+    build: stack => {
+      const p = new LgpdDataPipeline(stack, 'Pipeline', { environmentSuffix: 'dev' });
+      p.addProcessor('Ledger');
+      p.addProcessor('FraudScore', { databaseAuthentication: DatabaseAuthentication.rotatedSecret() });
+    },
   },
 
   // ---- monitoring -----------------------------------------------------------------------------------

@@ -80,6 +80,11 @@ export class LgpdChecks extends NagPack {
         explanation: 'Export the database logs (EnableCloudwatchLogsExports) so connections and access to personal data leave an audit trail outside the database.',
       },
       {
+        rule: r.ComputeRoleNoRDSMasterSecret,
+        info: `The compute role (a Lambda function's, an ECS task's or an EC2 instance's) may read an RDS master secret, and so act as the master user on every table (${ART_46}).`,
+        explanation: 'Give each job its own database role with only the privileges it needs, signing in with IAM database authentication or a secret of its own; leave the master secret to the one job that makes the schema, and acknowledge the finding on that role.',
+      },
+      {
         rule: r.ElastiCacheCustomerManagedKey,
         info: `The ElastiCache cache is not encrypted at rest with a customer-managed KMS key (${ART_46}).`,
         explanation: 'Use a replication group or serverless cache with AtRestEncryptionEnabled and your own KmsKeyId; stand-alone cache clusters cannot be encrypted at rest.',

@@ -11,6 +11,7 @@ export { default as ElastiCacheCustomerManagedKey } from './elasticache/ElastiCa
 export { default as ElastiCacheTransitEncryptionRequired } from './elasticache/ElastiCacheTransitEncryptionRequired';
 export { default as PersonalDataErasurePath } from './general/PersonalDataErasurePath';
 export { personalDataInAllowedRegions } from './general/PersonalDataInAllowedRegions';
+export { default as ComputeRoleNoRDSMasterSecret } from './iam/ComputeRoleNoRDSMasterSecret';
 export { default as KinesisStreamCustomerManagedKey } from './kinesis/KinesisStreamCustomerManagedKey';
 export { default as StreamConsumerFailedRecordsEncrypted } from './lambda/StreamConsumerFailedRecordsEncrypted';
 export { default as LogGroupBoundedRetention } from './logs/LogGroupBoundedRetention';

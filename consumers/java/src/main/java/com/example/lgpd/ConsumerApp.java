@@ -4,10 +4,10 @@ import io.github.cdklgpd.datapipeline.CacheEngineVersion;
 import io.github.cdklgpd.datapipeline.CacheNodeType;
 import io.github.cdklgpd.datapipeline.ClientEndpoints;
 import io.github.cdklgpd.datapipeline.DataSubjectRightsOptions;
+import io.github.cdklgpd.datapipeline.DatabaseAuthentication;
 import io.github.cdklgpd.datapipeline.DatabaseOptions;
 import io.github.cdklgpd.datapipeline.ErasureMode;
 import io.github.cdklgpd.datapipeline.LgpdDataPipeline;
-import io.github.cdklgpd.datapipeline.ProcessorDatabaseAccess;
 import io.github.cdklgpd.datapipeline.TransactionProcessorOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -134,10 +134,10 @@ public final class ConsumerApp {
         byoPipeline.grantRead(reader);
         byoPipeline.grantSecretsRead(reader);
         byoPipeline.grantDatabaseConnect(reader, "app");
-        // A processor of your own code, signing in to PostgreSQL with IAM.
+        // A processor of your own code, signing in to PostgreSQL as the processor's role with IAM.
         byoPipeline.addProcessor("Audit", TransactionProcessorOptions.builder()
                 .code(Code.fromInline("exports.handler = async () => ({ batchItemFailures: [] });"))
-                .databaseAccess(ProcessorDatabaseAccess.iamUser("auditor"))
+                .databaseAuthentication(DatabaseAuthentication.IAM)
                 .startingPosition(StartingPosition.LATEST)
                 .build());
         byoPipeline.addDataSubjectRights("Rights");

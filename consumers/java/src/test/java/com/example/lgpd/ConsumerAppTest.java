@@ -133,7 +133,7 @@ class ConsumerAppTest {
         template.resourceCountIs("AWS::EC2::VPCEndpoint", 9);
         byo.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "lgpd-processor-byo-audit",
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "auditor")))));
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "lgpd_processor")))));
     }
 
     @Test
