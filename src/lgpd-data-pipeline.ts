@@ -39,10 +39,8 @@ import { PipelineSubjectKey } from './subject-key';
 /**
  * A secure, LGPD-compliant real-time transaction pipeline: a multi-AZ VPC, a customer-managed KMS
  * key, a Kinesis Data Stream, RDS PostgreSQL and an ElastiCache Redis replication group, each
- * encrypted with the key, reachable only from the clients you allow, with alarms that notify.
- *
- * It composes one internal part per AWS service (network.ts, encryption-key.ts, stream.ts,
- * database.ts, cache.ts, monitoring/) and exposes each resource it creates once.
+ * encrypted with the key, reachable only from the clients you allow, with alarms that notify. One
+ * internal part per AWS service; each resource it creates is exposed once.
  *
  * @example
  * declare const app: App;
@@ -155,11 +153,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
     this.conventions = PipelineConventions._of(names, removal.keep, props.logRetention ?? DEFAULT_LOG_RETENTION, this.encryptionKey);
 
     this.vpc = props.vpc ?? new PipelineNetwork(this, 'Network', {
-      names,
-      azCount: props.azCount,
-      encryptionKey: this.encryptionKey,
-      logRetention: this.conventions.logRetention,
-      removal,
+      names, azCount: props.azCount, encryptionKey: this.encryptionKey, logRetention: this.conventions.logRetention, removal,
     }).vpc;
     const subnets = selectPipelineSubnets(this.vpc, props.vpc !== undefined, props.vpcSubnets, props.clientSubnets);
     const dataSubnets = subnets.data;
@@ -250,8 +244,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds an add-on of your own: calls `addOn.bind(this)`, which creates its resources through what
-   * `ILgpdDataPipeline` offers (`conventions`, `addAlarm`, `addClientEndpoint`, `allowFrom`, the grants).
+   * Adds an add-on of your own: calls `addOn.bind(this)`, which binds through `ILgpdDataPipeline`.
    * @param addOn the add-on
    */
   public addOn(addOn: IPipelineAddOn): void {
@@ -259,8 +252,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds an alarm to the pipeline's monitoring, named `lgpd-pipeline-<suffix>-<name>`, with the alarm
-   * topic as its action; nothing when alarms are off or its kind is disabled.
+   * Adds an alarm `lgpd-pipeline-<suffix>-<name>` to the alarm topic; nothing when alarms or its kind are off.
    * @param id the alarm's construct id, unique within the pipeline's monitoring
    * @param options what the alarm watches and when it goes off
    */
@@ -269,8 +261,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds an interface endpoint for `service` in the client subnets when the pipeline manages endpoints
-   * (`clientEndpoints` other than `NONE`); nothing otherwise. Asking twice adds one endpoint.
+   * Adds an interface endpoint for `service` in the client subnets when the pipeline manages endpoints (once).
    * @param service the AWS service, for example `ec2.InterfaceVpcEndpointAwsService.SQS`
    */
   public addClientEndpoint(service: ec2.InterfaceVpcEndpointAwsService): void {
@@ -294,9 +285,8 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Wires a client: lets it reach the database and the cache on their ports (the only way in), and the
-   * pipeline's VPC endpoints on 443, with the client's matching egress rules, so a client whose
-   * security group allows no outbound traffic by default works.
+   * Wires a client: the database and cache ports and the VPC endpoints on 443, with the client's matching
+   * egress rules, so a client whose security group allows no outbound traffic by default works.
    * @param client a security group, instance, function or anything with connections
    */
   public allowFrom(client: ec2.IConnectable): void {
@@ -322,13 +312,9 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Grants reading the database master secret (and the cache AUTH token, if any), including decrypting them.
-   *
-   * A principal of this account gets the permissions in its own policy, so the key policy does not grow
-   * with each grantee and the key does not wait for the grantee's role at deploy time; the master
-   * secret is named by RDS's tag for this instance, so the policy does not wait for the database either.
-   * A principal of another account also needs the key policy, which the secrets' own grants edit.
-   *
+   * Grants reading the database master secret (and the cache AUTH token, if any), including decrypting them:
+   * in the principal's own policy for this account (the master secret named by RDS's tag for this instance),
+   * in the key policy too for another account.
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {

@@ -71,7 +71,10 @@ export class SubjectCache {
     if (this.client !== undefined) return this.client;
     const { host, port, clusterMode } = this.config;
     const options: RedisOptions = {
+      ...(this.config.user !== undefined ? { username: this.config.user } : {}),
       password: await secretString(this.config.authSecretArn),
+      // Redis 6.2 and 7.0 have no CLIENT SETINFO, which the rights' user may not run anyway.
+      disableClientInfo: true,
       connectionName: this.connectionName,
       tls: {},
       connectTimeout: 5_000,

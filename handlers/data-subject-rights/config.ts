@@ -20,6 +20,9 @@ export interface RightsDatabaseConfig {
 export interface RightsCacheConfig {
   readonly host: string;
   readonly port: number;
+  /** The rights' own Redis user (ElastiCache RBAC), or none with the AUTH token. */
+  readonly user?: string;
+  /** The user's password, or the AUTH token. */
   readonly authSecretArn: string;
   readonly clusterMode: boolean;
 }
@@ -78,6 +81,7 @@ function common(env: Env): RightsConfig {
     cache: {
       host: required(env, P.cacheHost),
       port: integer(env, P.cachePort, 1, 65535),
+      user: optional(env, P.cacheUser),
       authSecretArn: required(env, P.cacheAuthSecretArn),
       clusterMode: clusterMode === 'true',
     },

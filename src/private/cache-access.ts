@@ -55,3 +55,20 @@ export const PROCESSOR_USER: CacheUserAccess = {
   userName: 'lgpd-processor',
   accessString: `on ${PROCESSOR_KEY_PATTERNS.map(k => `~${k}`).join(' ')} -@all ${PROCESSOR_COMMANDS.map(c => `+${c}`).join(' ')}`,
 };
+
+/**
+ * What data-subject rights run, and only that: the tombstone (`SET ... EX`), erasing a subject's keys
+ * (`DEL`), reading them for an export or a confirmation (`HGETALL`, `ZRANGE`, `EXISTS`), on the subjects'
+ * keys and tombstones only; and what ioredis sends on connecting, in cluster mode too.
+ */
+export const RIGHTS_COMMANDS = [
+  'set', 'del', 'exists', 'hgetall', 'zrange',
+  'client|setname', 'info',
+  'cluster|slots', 'cluster|info', 'asking',
+];
+
+/** The data-subject rights' user: `customer:*` and `erased:*` keys (src/private/subject-contract.ts). */
+export const RIGHTS_USER: CacheUserAccess = {
+  userName: 'lgpd-rights',
+  accessString: `on ~customer:* ~erased:* -@all ${RIGHTS_COMMANDS.map(c => `+${c}`).join(' ')}`,
+};

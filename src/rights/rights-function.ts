@@ -5,21 +5,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ILgpdDataPipeline } from '../add-on';
+import { CacheUser } from '../cache-users';
+import { DatabaseAuthentication, DatabaseRole } from '../database-login';
 import { acknowledgeInPacks, HIPAA_NIST } from '../private/acknowledge';
 import { grantNetworkInterfaces } from '../private/network-interfaces';
 import { lambdaPrincipal, ManagedPolicyPrincipal } from '../private/policy-principal';
 import { PROCESSOR_VARIABLES as P } from '../private/processor-contract';
-import { RIGHTS_DATABASE_ROLE } from '../private/rights-contract';
+import { RDS_CA_BUNDLE_PATH } from '../private/rds-ca-bundle';
 import { PIPELINE_VARIABLE } from '../private/subject-contract';
 
 /** Where the build bundles the rights handlers (handlers/rights-*.ts, by esbuild). */
 const BUNDLES = path.join(__dirname, '..', '..', 'assets', 'handlers');
 
-/**
- * The runtime's bundle of Amazon's certificate authorities, RDS's among them (as the processor's:
- * Node.js 20 and newer Lambda runtimes load it only through NODE_EXTRA_CA_CERTS).
- */
-const LAMBDA_AMAZON_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 
 /** Properties of {@link RightsFunction}. */
 export interface RightsFunctionProps {
@@ -58,6 +55,9 @@ export class RightsFunction extends Construct {
     });
     this.principal = lambdaPrincipal(this, { roleDescription: props.description, policyDescription: `${props.description}: its stores, secrets and logs` });
     const logGroup = pipeline.conventions.logGroup(this, 'Logs', `/aws/lambda/${props.functionName}`);
+    // Its own PostgreSQL role (lgpd_rights, IAM database authentication) and Redis user.
+    const database = pipeline.databaseLogin(DatabaseRole.RIGHTS, DatabaseAuthentication.IAM);
+    const cache = pipeline.cacheLogin(CacheUser.RIGHTS);
 
     this.function = new lambda.Function(this, 'Function', {
       functionName: props.functionName,
@@ -79,13 +79,14 @@ export class RightsFunction extends Construct {
         [P.databaseHost]: pipeline.database.dbInstanceEndpointAddress,
         [P.databasePort]: Tokenization.stringifyNumber(pipeline.databasePort),
         [P.databaseName]: pipeline.databaseName,
-        [P.databaseIamUser]: RIGHTS_DATABASE_ROLE,
+        ...(database.secret ? { [P.databaseSecretArn]: database.secret.secretArn } : { [P.databaseIamUser]: database.roleName }),
         [P.cacheHost]: pipeline.cacheEndpointAddress,
         [P.cachePort]: pipeline.cacheEndpointPort,
-        [P.cacheAuthSecretArn]: pipeline.cacheAuthSecret.secretArn,
+        ...(cache.userName !== undefined ? { [P.cacheUser]: cache.userName } : {}),
+        [P.cacheAuthSecretArn]: cache.secret.secretArn,
         [P.cacheClusterMode]: String(pipeline.cacheClusterMode),
         ...props.environment,
-        NODE_EXTRA_CA_CERTS: LAMBDA_AMAZON_CA_BUNDLE,
+        NODE_EXTRA_CA_CERTS: RDS_CA_BUNDLE_PATH,
       },
     });
     this.function.node.addDependency(this.principal.policy);
@@ -94,8 +95,10 @@ export class RightsFunction extends Construct {
     this.principal.policy.addStatements(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     grantNetworkInterfaces(this.principal, { vpc: pipeline.vpc, subnets: pipeline.clientSubnets, securityGroup });
     pipeline.allowFrom(this.function);
-    pipeline.grantDatabaseConnect(this.principal, RIGHTS_DATABASE_ROLE);
-    pipeline.grantCacheAuthTokenRead(this.principal);
+    database.grantConnect(this.principal);
+    cache.grantRead(this.principal);
+    // The rights role exists, with its privileges, once the schema migrations have run.
+    this.function.node.addDependency(database.schema);
 
     const cfn = this.function.node.defaultChild as CfnResource;
     acknowledgeInPacks(cfn, HIPAA_NIST, 'LambdaConcurrency',
