@@ -9,7 +9,7 @@
  */
 import { SubjectCache } from './data-subject-rights/cache';
 import { readWorkerConfig } from './data-subject-rights/config';
-import { publishMetrics } from './data-subject-rights/metrics';
+import { publishMetrics } from './shared/metrics';
 import { RightsDatabase } from './data-subject-rights/postgres';
 import { openRequestCounts, purgeExpiredRetained, verifyAuditChain } from './data-subject-rights/records';
 import { erase, exportSubject, fail, fence, sweep, type StepContext } from './data-subject-rights/steps';

@@ -10,6 +10,8 @@ import { StoreUnavailable } from './wait';
 export interface StoredTransaction {
   readonly transactionId: string;
   readonly customerId: string;
+  /** The subject's keyed hash (null on a row stored before migration 0002 that no request has named). */
+  readonly customerHash: string | null;
   /** numeric(15,2) as text: '19.90'. */
   readonly amount: string;
   readonly currency: string;
@@ -23,20 +25,26 @@ export interface StoredTransaction {
   readonly storedAgeMs: number;
 }
 
-const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
+const RETURNED = `transaction_id, customer_id, customer_hash, amount::text AS amount, currency,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "timestamp",
   floor(extract(epoch FROM occurred_at) * 1000)::float8 AS event_ms,
   floor(extract(epoch FROM stored_at) * 1000)::float8 AS stored_ms,
   floor(extract(epoch FROM now() - stored_at) * 1000)::float8 AS stored_age_ms`;
 
+/** A valid transaction with its subject's keyed hash, as the processor stores it. */
+export interface HashedTransaction extends IncomingTransaction {
+  readonly customerHash: string;
+}
+
 /**
  * The two statements of a batch, for the escaped table name (the benchmark's floor runs the same): the
- * insert of every transaction, returning those it inserted, and the read-back of the others.
+ * insert of every transaction, returning those it inserted, and the read-back of the others. The table's
+ * fence (migration 0002) drops the rows of erased subjects: they are neither inserted nor read back.
  */
 export function storeStatements(table: string): { insert: string; readBack: string } {
   return {
-    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number, customer_hash)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])
             ON CONFLICT (transaction_id) DO NOTHING
             RETURNING ${RETURNED}`,
     readBack: `SELECT ${RETURNED} FROM ${table} WHERE transaction_id = ANY($1::text[])`,
@@ -77,7 +85,7 @@ export class TransactionTable {
    * transaction as the table holds it, whether it was inserted now or before (then read back).
    * Throws when the database cannot be reached or refuses the batch: nothing is then acknowledged.
    */
-  async store(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
+  async store(transactions: readonly HashedTransaction[]): Promise<StoredTransaction[]> {
     // Each kind of failure is put right once, then tried again: a rotated password after a dropped
     // connection needs both. The insert is idempotent, so a retry is safe even when the failed
     // attempt's COMMIT reached the server.
@@ -122,7 +130,7 @@ export class TransactionTable {
     await pool?.end().catch(() => undefined);
   }
 
-  private async storeOnce(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
+  private async storeOnce(transactions: readonly HashedTransaction[]): Promise<StoredTransaction[]> {
     const pool = await this.connection();
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -145,6 +153,7 @@ export class TransactionTable {
           transactions.map(t => t.timestamp),
           transactions.map(t => t.shardId),
           transactions.map(t => t.sequenceNumber),
+          transactions.map(t => t.customerHash),
         ],
       });
       // The ids that were not inserted were stored before (a replay), or by another environment while
@@ -224,6 +233,7 @@ export class TransactionTable {
 interface Row {
   transaction_id: string;
   customer_id: string;
+  customer_hash: string | null;
   amount: string;
   currency: string;
   timestamp: string;
@@ -236,6 +246,7 @@ function toStored(r: Row): StoredTransaction {
   return {
     transactionId: r.transaction_id,
     customerId: r.customer_id,
+    customerHash: r.customer_hash,
     amount: r.amount,
     currency: r.currency,
     timestamp: r.timestamp,

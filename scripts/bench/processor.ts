@@ -281,6 +281,7 @@ function floorBatch(batch: TransactionPayload[]): FloorBatch {
   return {
     ids: batch.map(p => p.transactionId),
     customers: batch.map(p => p.customerId),
+    hashes: batch.map(p => subjectHash(SUBJECT_KEY, p.customerId)),
     amounts: batch.map(p => String(p.amount)),
     currencies: batch.map(p => p.currency),
     timestamps: batch.map(p => p.timestamp),

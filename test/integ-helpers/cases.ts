@@ -156,6 +156,7 @@ export class ProcessorLookup extends Construct {
     // Signs in as the processor does: its role with IAM database authentication, its Redis user.
     pipeline.databaseLogin(DatabaseRole.PROCESSOR, DatabaseAuthentication.IAM).grantConnect(this.function);
     pipeline.cacheLogin(CacheUser.PROCESSOR).grantRead(this.function);
+    pipeline.subjectKeySecret.grantRead(this.function);
     acknowledgeScaffolding(this.function);
   }
 }
