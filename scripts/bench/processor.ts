@@ -38,6 +38,7 @@ import { buildSync } from 'esbuild';
 import Redis from 'ioredis';
 import type { FloorBatch } from './processor-floor';
 import { MARK_APPLIED, UPDATE_CUSTOMER } from '../../handlers/transaction-processor/cache';
+import { subjectHash } from '../../handlers/shared/subject';
 import { MARKER_INTERVAL_MS } from '../../handlers/transaction-processor/convergence';
 import { PROCESSOR_USER } from '../../src/private/cache-access';
 import { BUNDLE, LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
@@ -138,8 +139,8 @@ async function main(): Promise<void> {
     const floorPayloads = transactions('floor', RECORDS, CUSTOMERS);
     const floorData = path.join(OUT, 'floor-batches.json');
     // The measured batches, then one to warm up with.
-    const floorBatches = batchesOf(floorPayloads).map(floorBatch);
-    writeFileSync(floorData, JSON.stringify([...floorBatches, floorBatch(transactions('floorwarm2', BATCH, 10))]));
+    const floorBatches = batchesOf(floorPayloads).map(b => floorBatch(b, stores.subjectKey));
+    writeFileSync(floorData, JSON.stringify([...floorBatches, floorBatch(transactions('floorwarm2', BATCH, 10), stores.subjectKey)]));
     const floor = await start(floorBundle, {
       TRANSACTIONS_TABLE: 'transactions_floor',
       FLOOR_DATA: floorData,
@@ -276,12 +277,12 @@ async function migrationTimes(stores: Stores): Promise<string[]> {
 }
 
 /** A floor batch: the columns of the insert, computed before the clock starts. */
-function floorBatch(batch: TransactionPayload[]): FloorBatch {
+function floorBatch(batch: TransactionPayload[], subjectKey: string): FloorBatch {
   let sequence = 49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
   return {
     ids: batch.map(p => p.transactionId),
     customers: batch.map(p => p.customerId),
-    hashes: batch.map(p => subjectHash(SUBJECT_KEY, p.customerId)),
+    hashes: batch.map(p => subjectHash(subjectKey, p.customerId)),
     amounts: batch.map(p => String(p.amount)),
     currencies: batch.map(p => p.currency),
     timestamps: batch.map(p => p.timestamp),

@@ -91,6 +91,7 @@ export class Stores {
       stores.dbSecretArn = await stores.createSecret('pipeline/database', JSON.stringify({ username: APP_USER, password: stores.appPassword, engine: 'postgres' }));
       stores.cacheSecretArn = await stores.createSecret('pipeline/cache-processor', stores.redis.processorPassword);
       stores.cacheTokenSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
+      stores.subjectKeySecretArn = await stores.createSecret('pipeline/subject-key', stores.subjectKey);
       stores.quarantineUrl = await stores.queues.createQueue('lgpd-processor-test-quarantine');
       stores.failedRecordsUrl = await stores.queues.createQueue('lgpd-processor-test-failed');
       if (options.migrate ?? true) {
@@ -121,6 +122,9 @@ export class Stores {
   cacheSecretArn = '';
   /** The AUTH token (the default user's password), for the AUTH-token option. */
   cacheTokenSecretArn = '';
+  /** The subject key (64 letters and digits, as Secrets Manager generates it) and its secret (SUBJECT_KEY_SECRET_ARN). */
+  readonly subjectKey = randomBytes(48).toString('base64url').replace(/[-_]/g, 'x').slice(0, 64);
+  subjectKeySecretArn = '';
   /** The processor's quarantine queue (QUARANTINE_QUEUE_URL) and failed-records queue, in moto. */
   quarantineUrl = '';
   failedRecordsUrl = '';
@@ -165,6 +169,8 @@ export class Stores {
       AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${MOTO_PORT}`,
       QUARANTINE_QUEUE_URL: this.quarantineUrl,
       FAILED_RECORDS_QUEUE_URL: this.failedRecordsUrl,
+      SUBJECT_KEY_SECRET_ARN: this.subjectKeySecretArn,
+      LGPD_PIPELINE: 'test',
       ...overrides,
     };
     return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

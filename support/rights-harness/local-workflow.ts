@@ -50,7 +50,7 @@ export class LocalStepFunctions {
   private readonly taskStates: string[];
   private readonly waitStates: string[];
 
-  private constructor(private readonly definition: any, private readonly worker: () => FunctionProcess, private readonly waitMs: number) {
+  private constructor(definition: any, private readonly worker: () => FunctionProcess, private readonly waitMs: number) {
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
     const states = Object.entries<any>(definition.States);
     this.taskStates = states.filter(([, s]) => s.Type === 'Task').map(([name]) => name);

@@ -44,7 +44,7 @@ export class RightsRig {
       databaseSecretArn: this.stores.rightsSecretArn,
       cacheHost: '127.0.0.1',
       cachePort: String(REDIS_PORT),
-      cacheAuthSecretArn: this.stores.stores.cacheSecretArn,
+      cacheAuthSecretArn: this.stores.cacheSecretArn,
       subjectKeySecretArn: this.stores.subjectKeySecretArn,
       exportBucket: EXPORT_BUCKET,
       stateMachineArn: STATE_MACHINE_ARN,

@@ -1,49 +1,39 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { APP_DATABASE, APP_USER, MOTO_PORT, POSTGRES_PORT, Stores } from '../processor-harness/stores';
-
-/** The migrations, as the schema runner applies them (handlers/schema-migrations/migrations). */
-const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 'migrations');
-
-/**
- * The transactions table as the reference processor created it at run time before migrations existed
- * (docs/processor.md): what migration 0002 finds on a database that has been in use.
- */
-const TODAYS_TABLE = `CREATE TABLE IF NOT EXISTS transactions (
-    transaction_id  text PRIMARY KEY,
-    customer_id     text NOT NULL,
-    amount          numeric(15,2) NOT NULL,
-    currency        char(3) NOT NULL,
-    occurred_at     timestamptz NOT NULL,
-    shard_id        text NOT NULL,
-    sequence_number text NOT NULL,
-    stored_at       timestamptz NOT NULL DEFAULT now()
-  );
-  CREATE INDEX IF NOT EXISTS transactions_customer_occurred_idx ON transactions (customer_id, occurred_at)`;
+import { RIGHTS_USER } from '../../src/private/cache-access';
+import { RIGHTS_DATABASE_ROLE as RIGHTS_ROLE } from '../../src/private/rights-contract';
+import { APP_DATABASE, APP_USER, MASTER_USER, MOTO_PORT, POSTGRES_PORT, setUser, Stores } from '../processor-harness/stores';
 
 export const EXPORT_BUCKET = 'lgpd-rights-exports-test';
 const REGION = 'sa-east-1';
 
 /**
- * The processor's real stores (PostgreSQL 17, Redis, moto) plus what data-subject rights need: the
- * schema with migration 0002 applied the way the schema runner applies it (as the database owner with
- * CREATEROLE, as the RDS master user is; one transaction), the rights role's login and its secret, the
- * subject key's secret, and the export bucket in moto's S3.
+ * The processor's real stores (PostgreSQL 17 migrated by the bundled migration function, every migration
+ * up to 0002_data_subject_rights.sql; Redis with the pipeline's users; moto) plus what data-subject rights
+ * need: the rights role's login (its own password secret, set by the migration function as a deploy sets
+ * it), the rights' Redis user (the template's access string) and its password secret, and the export
+ * bucket in moto's S3. The subject key is the processor harness's.
  */
 export class RightsStores {
   static async start(): Promise<RightsStores> {
     const stores = await Stores.start();
     const rights = new RightsStores(stores);
     try {
-      await stores.postgres.admin(c => c.query(`ALTER ROLE ${APP_USER} CREATEROLE`));
-      await rights.asOwner(c => c.query(TODAYS_TABLE));
-      await rights.applyMigration('0002_data_subject_rights.sql');
-      await rights.asOwner(c => c.query(`ALTER ROLE lgpd_rights PASSWORD '${rights.rightsPassword}'`));
-      rights.rightsSecretArn = await stores.createSecret('pipeline/rights', JSON.stringify({ username: 'lgpd_rights', password: rights.rightsPassword, engine: 'postgres' }));
-      rights.subjectKeySecretArn = await stores.createSecret('pipeline/subject-key', rights.subjectKey);
+      rights.rightsSecretArn = await stores.createSecret('pipeline/rights', JSON.stringify({ username: RIGHTS_ROLE, password: rights.rightsPassword, engine: 'postgres' }));
+      const outcome = await stores.migrate({
+        RequestType: 'Update',
+        OldResourceProperties: stores.schemaProperties(),
+        ResourceProperties: stores.schemaProperties({ Logins: [
+          { Role: APP_USER, Authentication: 'password', SecretArn: stores.dbSecretArn },
+          { Role: RIGHTS_ROLE, Authentication: 'password', SecretArn: rights.rightsSecretArn },
+        ] }),
+      });
+      if (!outcome.ok) throw new Error(`the migrations failed: ${outcome.error}`);
+      await stores.redis.admin(r => setUser(r, RIGHTS_USER, rights.cachePassword));
+      rights.cacheSecretArn = await stores.createSecret('pipeline/cache-rights', rights.cachePassword);
+      rights.subjectKeySecretArn = stores.subjectKeySecretArn;
       await rights.s3.send(new CreateBucketCommand({ Bucket: EXPORT_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
       return rights;
     } catch (e) {
@@ -52,10 +42,12 @@ export class RightsStores {
     }
   }
 
-  /** The subject key (what Secrets Manager generates for the pipeline: 64 letters and digits). */
-  readonly subjectKey = randomBytes(48).toString('base64url').replace(/[-_]/g, 'x').slice(0, 64);
   readonly rightsPassword = randomBytes(18).toString('base64url');
+  /** The rights role's own secret (`username`, `password`). */
   rightsSecretArn = '';
+  /** The rights' Redis user's password, and its secret. */
+  readonly cachePassword = randomBytes(18).toString('base64url');
+  cacheSecretArn = '';
   subjectKeySecretArn = '';
   readonly s3 = new S3Client({
     region: REGION,
@@ -66,34 +58,24 @@ export class RightsStores {
 
   private constructor(readonly stores: Stores) {}
 
+  /** The subject key, the processor harness's. */
+  get subjectKey(): string {
+    return this.stores.subjectKey;
+  }
+
   /** The keyed hash of a customer id, computed here independently of the handlers. */
   hash(customerId: string): string {
     return createHmac('sha256', this.subjectKey).update(customerId, 'utf8').digest('hex');
   }
 
-  /** Runs one migration file the way the runner does: in one transaction, as the database owner. */
-  async applyMigration(file: string): Promise<void> {
-    const sql = readFileSync(join(MIGRATIONS, file), 'utf8');
-    await this.asOwner(async c => {
-      await c.query('BEGIN');
-      try {
-        await c.query(sql);
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK');
-        throw e;
-      }
-    });
-  }
-
-  /** A session as the database owner (the RDS master user's part). */
+  /** A session as the database's owner (the RDS master user, which ran the migrations). */
   async asOwner<T>(work: (c: Client) => Promise<T>): Promise<T> {
-    return this.session(APP_USER, this.stores.appPassword, work);
+    return this.session(MASTER_USER, this.stores.masterPassword, work);
   }
 
   /** A session as the rights role. */
   async asRights<T>(work: (c: Client) => Promise<T>): Promise<T> {
-    return this.session('lgpd_rights', this.rightsPassword, work);
+    return this.session(RIGHTS_ROLE, this.rightsPassword, work);
   }
 
   /** A superuser query in the pipeline's database. */
