@@ -10,7 +10,9 @@ import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE, type Outcome } from './environment';
 import { MotoQueues } from './queues';
+import { subjectHash } from '../../handlers/shared/subject';
 import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-access';
+import { subjectCacheKeys } from '../../src/private/subject-contract';
 
 /**
  * Real stores for the processor's tests and benchmark, on 127.0.0.1 only, started and stopped here:
@@ -231,6 +233,12 @@ export class Stores {
     });
     await client.connect();
     return client;
+  }
+
+  /** A customer's cache keys, named by their keyed hash with this run's subject key (src/private/subject-contract.ts). */
+  keysOf(customerId: string): { hash: string; transactions: string } {
+    const keys = subjectCacheKeys(subjectHash(this.subjectKey, customerId));
+    return { hash: keys.state, transactions: keys.transactions };
   }
 
   /** A PostgreSQL session as the superuser, in the pipeline's database. */

@@ -25,10 +25,12 @@ export class RightsStores {
       const outcome = await stores.migrate({
         RequestType: 'Update',
         OldResourceProperties: stores.schemaProperties(),
-        ResourceProperties: stores.schemaProperties({ Logins: [
-          { Role: APP_USER, Authentication: 'password', SecretArn: stores.dbSecretArn },
-          { Role: RIGHTS_ROLE, Authentication: 'password', SecretArn: rights.rightsSecretArn },
-        ] }),
+        ResourceProperties: stores.schemaProperties({
+          Logins: [
+            { Role: APP_USER, Authentication: 'password', SecretArn: stores.dbSecretArn },
+            { Role: RIGHTS_ROLE, Authentication: 'password', SecretArn: rights.rightsSecretArn },
+          ],
+        }),
       });
       if (!outcome.ok) throw new Error(`the migrations failed: ${outcome.error}`);
       await stores.redis.admin(r => setUser(r, RIGHTS_USER, rights.cachePassword));
