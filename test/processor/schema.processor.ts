@@ -275,7 +275,7 @@ describe('the migrations, run by the bundled migration function as the RDS maste
     expect(await rowsOf(db, 'SELECT * FROM transactions ORDER BY transaction_id')).toEqual(rowsBefore.map(r => ({ ...r, customer_hash: null })));
     expect(await rowsOf(db, INDEXES_QUERY)).toEqual(TRANSACTIONS_INDEXES);
     expect(await privilegesOf(db, APP_USER)).toEqual([
-      `database ${db}: CONNECT`, 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
+      `database ${db}: CONNECT`, 'relation lgpd_erased_subjects: SELECT', 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
     ]);
   });
 
@@ -331,7 +331,7 @@ describe('the processor\'s role', () => {
     await migrateDatabase(db);
 
     expect(await privilegesOf(db, APP_USER)).toEqual([
-      `database ${db}: CONNECT`, 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
+      `database ${db}: CONNECT`, 'relation lgpd_erased_subjects: SELECT', 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
     ]);
     expect(await attributesOf(db, APP_USER)).toEqual({
       rolsuper: false,
