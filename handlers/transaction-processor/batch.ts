@@ -70,22 +70,14 @@ export async function processBatch(p: Processor, records: readonly KinesisStream
   let cacheMs = 0;
   let dropped = 0;
   if (valid.length > 0) {
-    // Each subject by its keyed hash (src/private/subject-contract.ts): computed here, once per customer.
+    // Each subject by its keyed hash (src/private/subject-contract.ts), computed in the process.
     const hashOf = await p.subjectHasher();
-    const hashes = new Map<string, string>();
-    const hashed = valid.map(t => {
-      let customerHash = hashes.get(t.customerId);
-      if (customerHash === undefined) hashes.set(t.customerId, customerHash = hashOf(t.customerId));
-      return { ...t, customerHash };
-    });
-    const stored = await budget.run('PostgreSQL', () => p.table.store(hashed));
+    const stored = await budget.run('PostgreSQL', () => p.table.store(valid, hashOf));
     const returnedAt = Date.now();
     databaseMs = returnedAt - started;
-    // PostgreSQL's fence dropped the rows of erased subjects: neither inserted nor read back. A row stored
-    // before the keyed-hash column existed is read back without one: the batch knows its subject's.
-    dropped = hashed.length - stored.length;
-    const keyed = stored.map(t => (t.customerHash === null ? { ...t, customerHash: hashes.get(t.customerId) ?? null } : t));
-    dropped += await budget.run('Redis', () => p.convergence.apply(keyed, returnedAt, budget));
+    // PostgreSQL's fence dropped the rows of erased subjects: neither inserted nor read back.
+    dropped = valid.length - stored.length;
+    dropped += await budget.run('Redis', () => p.convergence.apply(stored, returnedAt, budget));
     cacheMs = Date.now() - returnedAt;
   }
   if (quarantine && refused.length > 0) {

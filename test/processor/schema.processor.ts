@@ -190,8 +190,9 @@ const PREVIOUS_PROCESSOR_CREATE_TABLE = `BEGIN;
 const OLDER_PROCESSOR_CREATE_TABLE = PREVIOUS_PROCESSOR_CREATE_TABLE.replace(/\n.*"transactions_stored_idx".*/, '');
 
 const TRANSACTIONS_INDEXES = [
-  { indexname: 'transactions_customer_hash_idx', indexdef: 'CREATE INDEX transactions_customer_hash_idx ON public.transactions USING btree (customer_hash)' },
-  { indexname: 'transactions_customer_occurred_idx', indexdef: 'CREATE INDEX transactions_customer_occurred_idx ON public.transactions USING btree (customer_id, occurred_at)' },
+  // 0002 (data-subject rights): a subject is found by its keyed hash; rows from before it by customer id.
+  { indexname: 'transactions_customer_hash_idx', indexdef: 'CREATE INDEX transactions_customer_hash_idx ON public.transactions USING btree (customer_hash, occurred_at)' },
+  { indexname: 'transactions_legacy_customer_idx', indexdef: 'CREATE INDEX transactions_legacy_customer_idx ON public.transactions USING btree (customer_id) WHERE (customer_hash IS NULL)' },
   { indexname: 'transactions_pkey', indexdef: 'CREATE UNIQUE INDEX transactions_pkey ON public.transactions USING btree (transaction_id)' },
   { indexname: 'transactions_stored_idx', indexdef: 'CREATE INDEX transactions_stored_idx ON public.transactions USING btree (stored_at)' },
 ];
