@@ -16,13 +16,13 @@
  * Bundled by `npx projen bundle` into assets/handlers/rights-requests/index.js, handler `index.handler`.
  */
 import { randomUUID } from 'node:crypto';
+import { subjectHasher } from './common/subject';
 import { SubjectCache } from './data-subject-rights/cache';
 import { readRequestsConfig, type RequestsConfig } from './data-subject-rights/config';
 import { RightsDatabase } from './data-subject-rights/postgres';
 import { audit, claimLegacyRows, findRequest, insertRequest, subjectSummary, updateRequest, type RequestRecord } from './data-subject-rights/records';
 import { isRequestError, parseRequest, type RequestError } from './data-subject-rights/request';
 import { startWorkflow } from './data-subject-rights/workflow';
-import { subjectHasher } from './shared/subject';
 import { log } from './transaction-processor/log';
 import { REQUEST_ID_PREFIX } from '../src/private/rights-contract';
 

@@ -7,12 +7,12 @@
  *
  * Bundled by `npx projen bundle` into assets/handlers/rights-worker/index.js, handler `index.handler`.
  */
+import { publishMetrics } from './common/metrics';
 import { SubjectCache } from './data-subject-rights/cache';
 import { readWorkerConfig } from './data-subject-rights/config';
 import { RightsDatabase } from './data-subject-rights/postgres';
 import { openRequestCounts, purgeExpiredRetained, verifyAuditChain } from './data-subject-rights/records';
 import { erase, exportSubject, fail, fence, sweep, type StepContext } from './data-subject-rights/steps';
-import { publishMetrics } from './shared/metrics';
 import { log } from './transaction-processor/log';
 import { RIGHTS_METRICS, RIGHTS_STEPS } from '../src/private/rights-contract';
 

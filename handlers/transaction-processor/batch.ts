@@ -20,7 +20,7 @@ import { Quarantine, type Refused } from './quarantine';
 import { isRejected, parseRecord, type IncomingTransaction } from './transaction';
 import type { WaitBudget } from './wait';
 import { ERASED_RECORDS_DROPPED_METRIC } from '../../src/private/subject-contract';
-import { metricFields } from '../shared/metrics';
+import { metricFields } from '../common/metrics';
 
 /** What a batch goes through: the stores and the quarantine, one of each per execution environment. */
 export interface Processor {

@@ -4,7 +4,7 @@ import { readConfig } from './config';
 import { CacheConvergence } from './convergence';
 import { TransactionTable } from './database';
 import { Quarantine } from './quarantine';
-import { subjectHasher } from '../shared/subject';
+import { subjectHasher } from '../common/subject';
 
 let processor: Processor | undefined;
 

@@ -37,7 +37,7 @@ import * as path from 'path';
 import { buildSync } from 'esbuild';
 import Redis from 'ioredis';
 import type { FloorBatch } from './processor-floor';
-import { subjectHash } from '../../handlers/shared/subject';
+import { subjectHash } from '../../handlers/common/subject';
 import { MARK_APPLIED, UPDATE_CUSTOMER, updateKeys } from '../../handlers/transaction-processor/cache';
 import { MARKER_INTERVAL_MS } from '../../handlers/transaction-processor/convergence';
 import { PROCESSOR_USER } from '../../src/private/cache-access';

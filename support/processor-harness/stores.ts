@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE, type Outcome } from './environment';
 import { MotoQueues } from './queues';
-import { subjectHash } from '../../handlers/shared/subject';
+import { subjectHash } from '../../handlers/common/subject';
 import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-access';
 import { subjectCacheKeys } from '../../src/private/subject-contract';
 

@@ -49,6 +49,10 @@ const COMMON_ACKNOWLEDGEMENTS = [
   ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map(pack => `${pack}-LambdaInsideVPC @ Database/Schema/Handler/Function`),
   // The subject key (src/subject-key.ts): never rotated, since every stored keyed hash was made with it.
   'AwsSolutions-SMG4 @ SubjectKey/Resource',
+  // The rights' Redis user's password, like the processor's (src/cache-users.ts).
+  'AwsSolutions-SMG4 @ Cache/Users/RightsPassword',
+  'HIPAA.Security-SecretsManagerRotationEnabled @ Cache/Users/RightsPassword',
+  'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/Users/RightsPassword',
   'HIPAA.Security-SecretsManagerRotationEnabled @ SubjectKey/Resource',
   'NIST.800.53.R5-SecretsManagerRotationEnabled @ SubjectKey/Resource',
   // Data-subject rights (src/rights/): the functions' network interfaces, the workflow's log delivery and

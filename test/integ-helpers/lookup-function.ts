@@ -14,7 +14,7 @@
 import { Signer } from '@aws-sdk/rds-signer';
 import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
-import { subjectHasher } from '../../handlers/shared/subject';
+import { subjectHasher } from '../../handlers/common/subject';
 import { readConfig } from '../../handlers/transaction-processor/config';
 import { databaseLogin, secretString } from '../../handlers/transaction-processor/secrets';
 import { subjectCacheKeys } from '../../src/private/subject-contract';

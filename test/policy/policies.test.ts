@@ -171,9 +171,9 @@ describe('FastShop\'s checkout role (grantWrite)', () => {
       .toBe('ImplicitlyDenied');
   });
 
-  test('may not read the secrets (the cache AUTH token, the subject key)', async () => {
+  test('may not read the secrets (the cache users\' passwords, the subject key)', async () => {
     const secrets = stack.logicalIds('AWS::SecretsManager::Secret');
-    expect(secrets).toHaveLength(2);
+    expect(secrets).toHaveLength(3);
     for (const secret of secrets) {
       expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: stack.ref(secret), identityPolicies })).toBe('ImplicitlyDenied');
     }

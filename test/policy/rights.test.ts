@@ -44,8 +44,9 @@ describe('the request function', () => {
     expect(await decide({ ...requests, action: 'lambda:InvokeFunction', resource: fnArn('lgpd-rights-dev-rights-worker') })).toBe('ImplicitlyDenied');
   });
 
-  test('reads the subject key and the cache AUTH token (decrypting through Secrets Manager only), not the master secret', async () => {
-    for (const name of ['/subject-key', '/cache-auth-token']) {
+  test('reads the subject key and its own Redis user\'s password (decrypting through Secrets Manager only), not the master secret nor the processor\'s password', async () => {
+    expect(await decide({ ...requests, action: 'secretsmanager:GetSecretValue', resource: secret('/cache-user/processor') })).toBe('ImplicitlyDenied');
+    for (const name of ['/subject-key', '/cache-user/rights']) {
       expect(await decide({ ...requests, action: 'secretsmanager:GetSecretValue', resource: secret(name) })).toBe('Allowed');
     }
     expect(await decide({ ...requests, action: 'secretsmanager:GetSecretValue', resource: stack.getAtt(stack.logicalId('AWS::RDS::DBInstance'), 'MasterUserSecret.SecretArn') }))
