@@ -8,6 +8,7 @@ import * as observability from './projenrc/observability';
 import * as processor from './projenrc/processor';
 import * as release from './projenrc/release';
 import * as reliability from './projenrc/reliability';
+import * as rights from './projenrc/rights';
 import * as schema from './projenrc/schema';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -168,7 +169,7 @@ ci.spawn(project.buildTask);
 ci.spawn(project.tasks.tryFind('lint:cfn')!);
 
 // Each concern adds its own tasks (and its steps of `ci`) in its own module.
-for (const concern of [compliance, reliability, integ, observability, languages, processor, schema, release]) {
+for (const concern of [compliance, reliability, integ, observability, languages, processor, schema, rights, release]) {
   concern.configure(project);
 }
 // The build workflow runs what `ci` runs (projenrc/ci.ts), so it comes last.

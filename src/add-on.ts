@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -59,6 +60,13 @@ export interface ILgpdDataPipeline extends IConstruct, ec2.IConnectable {
    * @default - undefined with `CacheAccess.USERS`, where each job signs in as its own user
    */
   readonly cacheAuthSecret?: secretsmanager.ISecret;
+  /** The ElastiCache replication group (its snapshot settings, its tags). */
+  readonly cacheReplicationGroup: elasticache.CfnReplicationGroup;
+  /**
+   * The subject key: a generated secret, encrypted with the pipeline key, whose SecretString keys the
+   * HMAC-SHA256 that names a data subject in the stores (the keyed hash) without their customer id.
+   */
+  readonly subjectKeySecret: secretsmanager.ISecret;
   /** The pipeline's conventions for an add-on's own resources: names, removal, log groups, acknowledgements. */
   readonly conventions: PipelineConventions;
 
@@ -81,6 +89,16 @@ export interface ILgpdDataPipeline extends IConstruct, ec2.IConnectable {
    * @param service the AWS service, for example `ec2.InterfaceVpcEndpointAwsService.SQS`
    */
   addClientEndpoint(service: ec2.InterfaceVpcEndpointAwsService): void;
+
+  /**
+   * Makes sure clients in `clientSubnets` reach an AWS service that has a gateway endpoint (S3, DynamoDB)
+   * with no internet path: adds one on the client subnets' route tables (this account only) when the
+   * pipeline manages endpoints; nothing when it does not. Clients wired by `allowFrom` after this get the
+   * egress it needs. Asking twice for one service adds one endpoint.
+   *
+   * @param service the AWS service, for example `ec2.GatewayVpcEndpointAwsService.S3`
+   */
+  addClientGatewayEndpoint(service: ec2.GatewayVpcEndpointAwsService): void;
 
   /**
    * Wires a client: the database and cache ports and the VPC endpoints, with the client's egress.

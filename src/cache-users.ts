@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeInPacks, HIPAA_NIST } from './private/acknowledge';
-import { CacheUserAccess, DEFAULT_USER, PROCESSOR_USER } from './private/cache-access';
+import { CacheUserAccess, DEFAULT_USER, PROCESSOR_USER, RIGHTS_USER } from './private/cache-access';
 import { grantSecretsRead, ReadableSecret } from './private/grants';
 import { PipelineNames } from './private/names';
 import { RemovalRules } from './private/removal';
@@ -30,6 +30,8 @@ export enum CacheAccess {
 export class CacheUser {
   /** The transaction processor: its Lua scripts and the cache's convergence on `customer:*` and `lgpd:cache:*` keys, and what its client sends on connecting. */
   public static readonly PROCESSOR = new CacheUser('processor', PROCESSOR_USER);
+  /** Data-subject rights: tombstones, and reading and erasing one subject's keys. */
+  public static readonly RIGHTS = new CacheUser('rights', RIGHTS_USER);
 
   /** The user name the client signs in with (Redis `AUTH <user> <password>`). */
   public readonly userName: string;

@@ -11,6 +11,11 @@ import { checkDays } from './private/validation';
 export class DatabaseRole {
   /** The transaction processor, `lgpd_processor`: INSERT and SELECT on the transactions table. */
   public static readonly PROCESSOR = new DatabaseRole('lgpd_processor');
+  /**
+   * Data-subject rights, `lgpd_rights`: reads and erases one subject's transactions, writes tombstones and
+   * requests, and appends to the audit record (migration 0002_data_subject_rights.sql).
+   */
+  public static readonly RIGHTS = new DatabaseRole('lgpd_rights');
 
   private constructor(
     /** The PostgreSQL role name, what the job signs in as. */

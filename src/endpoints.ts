@@ -72,7 +72,7 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
   /** HTTPS from the clients to the interface endpoints; `allowDefaultPortFrom(client)` admits one. */
   public readonly connections: ec2.Connections;
   /** Whether the S3 gateway endpoint exists, whose prefix list a client with restricted egress must reach. */
-  public readonly s3Gateway: boolean;
+  public s3Gateway = false;
 
   private readonly props: PipelineEndpointsProps;
   private readonly securityGroup: ec2.ISecurityGroup;
@@ -107,14 +107,8 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
     this.policy = thisAccount;
     for (const [endpointId, service] of INTERFACE_ENDPOINTS[props.endpoints!] ?? []) this.addInterfaceEndpoint(endpointId, service);
 
-    this.s3Gateway = props.endpoints === ClientEndpoints.PIPELINE_AND_CONTAINERS;
-    if (this.s3Gateway) {
-      const s3 = new ec2.GatewayVpcEndpoint(this, 'S3', {
-        vpc: props.vpc,
-        service: ec2.GatewayVpcEndpointAwsService.S3,
-        subnets: [props.subnets],
-      });
-      s3.addToPolicy(thisAccount);
+    if (props.endpoints === ClientEndpoints.PIPELINE_AND_CONTAINERS) {
+      const s3 = this.addGateway(ec2.GatewayVpcEndpointAwsService.S3);
       // ECR keeps image layers in an S3 bucket of AWS's own account, which clients must read to pull.
       s3.addToPolicy(new iam.PolicyStatement({
         principals: [new iam.StarPrincipal()],
@@ -132,6 +126,21 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
   public add(service: ec2.InterfaceVpcEndpointAwsService): void {
     const id = service.shortName.split(/[.-]/).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
     this.addInterfaceEndpoint(id, service);
+  }
+
+  /**
+   * Adds a gateway endpoint for `service` on the client subnets' route tables unless there is one already
+   * (`ILgpdDataPipeline.addClientGatewayEndpoint`), with the construct id of the service's short name in
+   * PascalCase (`s3` -> `S3`), limited to principals and resources of this account.
+   */
+  public addGateway(service: ec2.GatewayVpcEndpointAwsService): ec2.GatewayVpcEndpoint {
+    const id = service.name.split('.').pop()!.split(/[.-]/).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    const existing = this.node.tryFindChild(id);
+    if (existing instanceof ec2.GatewayVpcEndpoint) return existing;
+    const endpoint = new ec2.GatewayVpcEndpoint(this, id, { vpc: this.props.vpc, service, subnets: [this.props.subnets] });
+    endpoint.addToPolicy(this.policy);
+    if (service.name.endsWith('.s3')) this.s3Gateway = true;
+    return endpoint;
   }
 
   private addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): void {
@@ -157,7 +166,7 @@ export class PipelineEndpoints extends Construct implements ec2.IConnectable {
   public allowFrom(client: ec2.IConnectable): void {
     this.connections.allowDefaultPortFrom(client, 'LGPD pipeline client to the VPC endpoints');
     if (this.s3Gateway) {
-      client.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3 gateway endpoint (ECR image layers): routed to S3 only');
+      client.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3 gateway endpoint: routed to S3 only');
     }
   }
 }

@@ -31,15 +31,16 @@ import { DATA_CLASSIFICATION_TAG, ENVIRONMENT_SUFFIX_TAG, tagPipeline } from './
 import { fail } from './private/validation';
 import { TransactionProcessorOptions } from './processor/options';
 import { TransactionProcessor } from './processor/transaction-processor';
+import { DataSubjectRights } from './rights/data-subject-rights';
+import { DataSubjectRightsOptions } from './rights/options';
 import { PipelineStream } from './stream';
+import { PipelineSubjectKey } from './subject-key';
 
 /**
  * A secure, LGPD-compliant real-time transaction pipeline: a multi-AZ VPC, a customer-managed KMS
  * key, a Kinesis Data Stream, RDS PostgreSQL and an ElastiCache Redis replication group, each
- * encrypted with the key, reachable only from the clients you allow, with alarms that notify.
- *
- * It composes one internal part per AWS service (network.ts, encryption-key.ts, stream.ts,
- * database.ts, cache.ts, monitoring/) and exposes each resource it creates once.
+ * encrypted with the key, reachable only from the clients you allow, with alarms that notify. One
+ * internal part per AWS service; each resource it creates is exposed once.
  *
  * @example
  * declare const app: App;
@@ -81,6 +82,8 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   public readonly cacheSecurityGroup: ec2.ISecurityGroup;
   /** The cache AUTH token secret (the whole string is the token). @default - none with `CacheAccess.USERS`, the default */
   public readonly cacheAuthSecret?: secretsmanager.ISecret;
+  /** The subject key, which keys the HMAC that names data subjects in the stores (never in the template). */
+  public readonly subjectKeySecret: secretsmanager.ISecret;
   /**
    * The cache endpoint clients connect to: the primary endpoint with cluster mode off, the configuration
    * endpoint with it on (decided once here: a replication group has no single "endpoint" attribute).
@@ -150,11 +153,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
     this.conventions = PipelineConventions._of(names, removal.keep, props.logRetention ?? DEFAULT_LOG_RETENTION, this.encryptionKey);
 
     this.vpc = props.vpc ?? new PipelineNetwork(this, 'Network', {
-      names,
-      azCount: props.azCount,
-      encryptionKey: this.encryptionKey,
-      logRetention: this.conventions.logRetention,
-      removal,
+      names, azCount: props.azCount, encryptionKey: this.encryptionKey, logRetention: this.conventions.logRetention, removal,
     }).vpc;
     const subnets = selectPipelineSubnets(this.vpc, props.vpc !== undefined, props.vpcSubnets, props.clientSubnets);
     const dataSubnets = subnets.data;
@@ -201,6 +200,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
     this.cacheClusterMode = this.cachePart.clusterMode;
 
     this.connections = new ec2.Connections({ securityGroups: [this.databasePart.securityGroup, this.cachePart.securityGroup] });
+    this.subjectKeySecret = new PipelineSubjectKey(this, 'SubjectKey', { names, encryptionKey: this.encryptionKey, removal }).secret;
 
     const stores = [this.stream, this.database, this.cacheReplicationGroup, ...(this.cacheAuthSecret ? [this.cacheAuthSecret] : [])];
     tagPipeline(this, props.environmentSuffix, stores, props.dataClassification);
@@ -227,7 +227,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
    * Adds a transaction processor: a Lambda function in the client subnets that consumes the stream
    * and stores each transaction, with its event source, failed-records queue, grants, network access
    * and alarms. Without `code` it runs the reference processor shipped with this library.
-   *
    * @param id the processor's construct id, part of its physical names (letters and digits)
    * @param options batching, retries, code and database access
    */
@@ -236,9 +235,16 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds an add-on of your own: calls `addOn.bind(this)`, which creates its resources through what
-   * `ILgpdDataPipeline` offers (`conventions`, `addAlarm`, `addClientEndpoint`, `allowFrom`, the grants).
-   *
+   * Adds data-subject rights (LGPD Art. 18, 19): confirm, access and erase a customer's data, and keep it erased.
+   * @param id the construct id, part of the physical names (letters and digits)
+   * @param options the declaration of Art. 19, due dates, exports and what an erasure does
+   */
+  public addDataSubjectRights(id: string, options: DataSubjectRightsOptions = {}): DataSubjectRights {
+    return new DataSubjectRights(this, id, { ...options, pipeline: this });
+  }
+
+  /**
+   * Adds an add-on of your own: calls `addOn.bind(this)`, which binds through `ILgpdDataPipeline`.
    * @param addOn the add-on
    */
   public addOn(addOn: IPipelineAddOn): void {
@@ -246,9 +252,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds an alarm to the pipeline's monitoring, named `lgpd-pipeline-<suffix>-<name>`, with the alarm
-   * topic as its action; nothing when alarms are off or its kind is disabled.
-   *
+   * Adds an alarm `lgpd-pipeline-<suffix>-<name>` to the alarm topic; nothing when alarms or its kind are off.
    * @param id the alarm's construct id, unique within the pipeline's monitoring
    * @param options what the alarm watches and when it goes off
    */
@@ -257,9 +261,7 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Adds an interface endpoint for `service` in the client subnets when the pipeline manages endpoints
-   * (`clientEndpoints` other than `NONE`); nothing otherwise. Asking twice adds one endpoint.
-   *
+   * Adds an interface endpoint for `service` in the client subnets when the pipeline manages endpoints (once).
    * @param service the AWS service, for example `ec2.InterfaceVpcEndpointAwsService.SQS`
    */
   public addClientEndpoint(service: ec2.InterfaceVpcEndpointAwsService): void {
@@ -267,8 +269,15 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
+   * Adds a gateway endpoint for `service` on the client subnets when the pipeline manages endpoints; nothing otherwise.
+   * @param service the AWS service, for example `ec2.GatewayVpcEndpointAwsService.S3`
+   */
+  public addClientGatewayEndpoint(service: ec2.GatewayVpcEndpointAwsService): void {
+    this.endpoints?.addGateway(service);
+  }
+
+  /**
    * The alarms of one kind: usually one, none when switched off, several for a cache of more than 10 nodes.
-   *
    * @param which the kind of alarm
    */
   public alarmsOf(which: PipelineAlarm): cloudwatch.Alarm[] {
@@ -276,10 +285,8 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Wires a client: lets it reach the database and the cache on their ports (the only way in), and the
-   * pipeline's VPC endpoints on 443, with the client's matching egress rules, so a client whose
-   * security group allows no outbound traffic by default works.
-   *
+   * Wires a client: the database and cache ports and the VPC endpoints on 443, with the client's matching
+   * egress rules, so a client whose security group allows no outbound traffic by default works.
    * @param client a security group, instance, function or anything with connections
    */
   public allowFrom(client: ec2.IConnectable): void {
@@ -290,7 +297,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Grants putting records on the stream, including encrypting with the key.
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
@@ -299,7 +305,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Grants reading records from the stream, including decrypting with the key.
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
@@ -307,13 +312,9 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
   }
 
   /**
-   * Grants reading the database master secret (and the cache AUTH token, if any), including decrypting them.
-   *
-   * A principal of this account gets the permissions in its own policy, so the key policy does not grow
-   * with each grantee and the key does not wait for the grantee's role at deploy time; the master
-   * secret is named by RDS's tag for this instance, so the policy does not wait for the database either.
-   * A principal of another account also needs the key policy, which the secrets' own grants edit.
-   *
+   * Grants reading the database master secret (and the cache AUTH token, if any), including decrypting them:
+   * in the principal's own policy for this account (the master secret named by RDS's tag for this instance),
+   * in the key policy too for another account.
    * @param grantee the principal (a role, a function, a user) to grant to
    */
   public grantSecretsRead(grantee: iam.IGrantable): iam.Grant {
@@ -322,7 +323,6 @@ export class LgpdDataPipeline extends Construct implements ILgpdDataPipeline {
 
   /**
    * Grants IAM database authentication as `dbUser`.
-   *
    * @param grantee the principal (a role, a function, a user) to grant to
    * @param dbUser the PostgreSQL user to connect as (it needs the `rds_iam` role in the database)
    */

@@ -35,7 +35,9 @@ describe('cache, cluster mode off (default)', () => {
     expect(rg.Properties.UserGroupIds).toEqual([{ Ref: groupId }]);
     expect(rg.Properties.AuthToken).toBeUndefined();
     expect(pipeline.cacheAuthSecret).toBeUndefined();
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // The one secret is the pipeline's subject key (src/subject-key.ts), not a cache token.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'lgpd-pipeline/dev/subject-key' });
   });
 
   test('the user group holds only its default user until a job asks for a login, and the default user is off and may run nothing', () => {
@@ -156,7 +158,7 @@ describe('cache users', () => {
 
   test('the processor\'s access string names its commands one by one: no category but -@all, so no FLUSHALL through +@write', () => {
     expect(PROCESSOR_USER.accessString.split(' ').filter(rule => rule.startsWith('+@') || rule === 'allcommands' || rule === '~*' || rule === 'allkeys')).toEqual([]);
-    expect(PROCESSOR_USER.accessString).toMatch(/^on ~customer:\* ~lgpd:cache:\* -@all \+/);
+    expect(PROCESSOR_USER.accessString).toMatch(/^on ~customer:\* ~erased:\* ~lgpd:cache:\* -@all \+/);
   });
 
   test('with CacheAccess.AUTH_TOKEN: the AUTH token from Secrets Manager, no user group, and every login is the token', () => {

@@ -54,6 +54,8 @@ describe('a processor with the defaults', () => {
       CACHE_CLUSTER_MODE: 'false',
       CACHE_TTL_SECONDS: '86400',
       QUARANTINE_QUEUE_URL: { Ref: expect.stringMatching(/^PipelineProcessorQuarantine/) },
+      SUBJECT_KEY_SECRET_ARN: { Ref: 'PipelineSubjectKey3505E948' },
+      LGPD_PIPELINE: 'dev',
       NODE_EXTRA_CA_CERTS: '/var/task/rds-ca-bundle.pem',
     });
     // The file NODE_EXTRA_CA_CERTS names is in the function's asset, beside index.js.

@@ -56,15 +56,15 @@ describe('what holds data or evidence is kept on update and delete, and nothing 
   const policies = (type: string) => Object.values(template.findResources(type)).map((r: any) => [r.DeletionPolicy, r.UpdateReplacePolicy]);
   const KEPT = ['RetainExceptOnCreate', 'Retain'];
 
-  test('the key, the stream, the secrets (the processor\'s cache password) and every log group: RetainExceptOnCreate', () => {
-    for (const type of ['AWS::KMS::Key', 'AWS::Kinesis::Stream', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+  test('the key, the stream, the secrets (the processor\'s cache password, the subject key), the export bucket and every log group: RetainExceptOnCreate', () => {
+    for (const type of ['AWS::KMS::Key', 'AWS::Kinesis::Stream', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket']) {
       const found = policies(type);
       expect(found.length).toBeGreaterThan(0);
       for (const p of found) expect(p).toEqual(KEPT);
     }
     // Flow logs, the default-SG function, two database and two cache log groups, the processor's and its
-    // redrive's, and the schema migrations' two functions'.
-    expect(policies('AWS::Logs::LogGroup')).toHaveLength(10);
+    // redrive's, the schema migrations' two functions', and the data-subject rights' request function, worker and workflow.
+    expect(policies('AWS::Logs::LogGroup')).toHaveLength(13);
   });
 
   test('the database and the cache leave a final snapshot', () => {

@@ -24,7 +24,8 @@ function folder(files: Record<string, string>): string {
 describe('migration files', () => {
   test('the shipped ones are read in order from 0001, each with the SHA-256 of its text', () => {
     const migrations = loadMigrations(SHIPPED);
-    expect(migrations.map(m => [m.version, m.file])).toEqual([[1, '0001_transactions_and_processor_role.sql']]);
+    expect(migrations.map(m => [m.version, m.file])).toEqual([[1, '0001_transactions_and_processor_role.sql'], [2, '0002_data_subject_rights.sql']]);
+    expect(migrations[1].checksum).toBe(createHash('sha256').update(fs.readFileSync(path.join(SHIPPED, migrations[1].file))).digest('hex'));
     expect(migrations[0].checksum).toBe(createHash('sha256').update(fs.readFileSync(path.join(SHIPPED, migrations[0].file))).digest('hex'));
   });
 

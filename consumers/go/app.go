@@ -71,6 +71,11 @@ func NewConsumerApp(outdir string) awscdk.App {
 		ParallelizationFactor: jsii.Number(2),
 		MaxRecordAge:          awscdk.Duration_Hours(jsii.Number(2)),
 	})
+	pipeline.AddDataSubjectRights(jsii.String("Rights"), &cdklgpddatapipeline.DataSubjectRightsOptions{
+		Controller: jsii.String("Consumer Ltda."),
+		DueIn:      awscdk.Duration_Days(jsii.Number(10)),
+		Erasure:    cdklgpddatapipeline.ErasureMode_RetainMinimized(jsii.String("CTN art. 173"), awscdk.Duration_Days(jsii.Number(1825))),
+	})
 
 	// 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
 	byo := awscdk.NewStack(app, jsii.String("LgpdConsumerByo"), &awscdk.StackProps{Env: env})
@@ -117,6 +122,7 @@ func NewConsumerApp(outdir string) awscdk.App {
 		DatabaseAuthentication: cdklgpddatapipeline.DatabaseAuthentication_IAM(),
 		StartingPosition:       awslambda.StartingPosition_LATEST,
 	})
+	byoPipeline.AddDataSubjectRights(jsii.String("Rights"), nil)
 	return app
 }
 

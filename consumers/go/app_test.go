@@ -47,6 +47,16 @@ func TestEnumLikeClassesReachTheCache(t *testing.T) {
 	})
 }
 
+func TestDataSubjectRightsOptionsReachTheRequestFunction(t *testing.T) {
+	template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
+		"FunctionName": "lgpd-rights-consumer-rights-requests",
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+			"RIGHTS_DUE_SECONDS": "864000",
+			"RIGHTS_ERASURE":     `{"mode":"RETAIN_MINIMIZED","legalBasis":"CTN art. 173","retainDays":1825}`,
+		})},
+	})
+}
+
 func TestTheDatabaseOptionsStructIsApplied(t *testing.T) {
 	template.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]interface{}{
 		"DBInstanceClass":       "db.r7g.large",
@@ -141,7 +151,8 @@ func TestTheReferenceProcessorShipsItsBundledAsset(t *testing.T) {
 }
 
 func TestTheContainerEndpointsAndAnIamProcessorOfYourOwn(t *testing.T) {
-	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(8))
+	// Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, SQS for the processor's quarantine, Step Functions for data-subject rights.
+	template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(9))
 	byo.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
 		"FunctionName": "lgpd-processor-byo-audit",
 		"Environment":  map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{"DB_IAM_USER": "lgpd_processor"})},

@@ -19,6 +19,7 @@ from cdk_lgpd_data_pipeline import (
     ClientEndpoints,
     DatabaseAuthentication,
     DatabaseOptions,
+    ErasureMode,
     LgpdDataPipeline,
 )
 
@@ -60,6 +61,10 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
     client = ec2.SecurityGroup(stack, "Client", vpc=pipeline.vpc, allow_all_outbound=False)
     pipeline.allow_from(client)
     pipeline.add_processor("Processor", batch_size=200, parallelization_factor=2, max_record_age=Duration.hours(2))
+    pipeline.add_data_subject_rights(
+        "Rights", controller="Consumer Ltda.", due_in=Duration.days(10),
+        erasure=ErasureMode.retain_minimized("CTN art. 173", Duration.days(1825)),
+    )
 
     # 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
     byo = Stack(app, "LgpdConsumerByo", env=env)
@@ -105,6 +110,7 @@ def build_consumer_app(outdir: str = OUTDIR) -> App:
         database_authentication=DatabaseAuthentication.IAM,
         starting_position=lambda_.StartingPosition.LATEST,
     )
+    byo_pipeline.add_data_subject_rights("Rights")
     return app
 
 

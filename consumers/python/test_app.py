@@ -52,6 +52,14 @@ def test_the_database_options_struct_is_applied(template):
     )
 
 
+def test_data_subject_rights_options_reach_the_request_function(template):
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"FunctionName": "lgpd-rights-consumer-rights-requests",
+         "Environment": {"Variables": Match.object_like({"RIGHTS_DUE_SECONDS": "864000", "RIGHTS_ERASURE": '{"mode":"RETAIN_MINIMIZED","legalBasis":"CTN art. 173","retainDays":1825}'})}},
+    )
+
+
 def test_destroyable_leaves_nothing_retained(template, byo):
     for t in (template, byo):
         for logical_id, resource in t.to_json()["Resources"].items():
@@ -102,7 +110,8 @@ def test_the_reference_processor_ships_its_bundled_asset(template):
 
 
 def test_the_container_endpoints_and_an_iam_processor_of_your_own(template, byo):
-    template.resource_count_is("AWS::EC2::VPCEndpoint", 8)
+    # Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, SQS for the processor's quarantine, Step Functions for data-subject rights.
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 9)
     byo.has_resource_properties(
         "AWS::Lambda::Function",
         {"FunctionName": "lgpd-processor-byo-audit", "Environment": {"Variables": Match.object_like({"DB_IAM_USER": "lgpd_processor"})}},

@@ -15,7 +15,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { CacheEngineVersion, CacheNodeType, ClientEndpoints, DatabaseAuthentication, LgpdDataPipeline } from 'cdk-lgpd-data-pipeline';
+import { CacheEngineVersion, CacheNodeType, ClientEndpoints, DatabaseAuthentication, ErasureMode, LgpdDataPipeline } from 'cdk-lgpd-data-pipeline';
 
 /** Builds the consumer app: a pipeline with its own VPC and key, and one that brings both. */
 export function buildConsumerApp(outdir: string): App {
@@ -51,6 +51,10 @@ export function buildConsumerApp(outdir: string): App {
   pipeline.allowFrom(client);
   // The reference processor (its bundled asset ships in the package) with non-default options.
   pipeline.addProcessor('Processor', { batchSize: 200, parallelizationFactor: 2, maxRecordAge: Duration.hours(2) });
+  // Data-subject rights, blocking and minimizing under a legal basis (an enum-like class with a Duration).
+  pipeline.addDataSubjectRights('Rights', {
+    controller: 'Consumer Ltda.', dueIn: Duration.days(10), erasure: ErasureMode.retainMinimized('CTN art. 173', Duration.days(1825)),
+  });
 
   // 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
   const byo = new Stack(app, 'LgpdConsumerByo', { env });
@@ -88,6 +92,7 @@ export function buildConsumerApp(outdir: string): App {
     databaseAuthentication: DatabaseAuthentication.IAM,
     startingPosition: lambda.StartingPosition.LATEST,
   });
+  byoPipeline.addDataSubjectRights('Rights');
   return app;
 }
 

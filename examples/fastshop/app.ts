@@ -40,6 +40,13 @@ export class FastShopStack extends Stack {
     // Redis; what it cannot process is kept in its failed-records queue, and its alarms go to the topic.
     const processor = this.pipeline.addProcessor('Processor');
 
+    // Data-subject rights (LGPD Art. 18 and 19): confirm, access and erase a customer's data across the
+    // stores, and keep it erased; the answers speak for FastShop and name its data protection officer.
+    this.pipeline.addDataSubjectRights('Rights', {
+      controller: 'FastShop Comércio Ltda., data protection officer: dpo@fastshop.example',
+      purposes: ['processing card payments', 'preventing fraud'],
+    });
+
     // The checkout service that produces the transactions: an ECS task role that may put records.
     const checkout = new iam.Role(this, 'CheckoutTaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),

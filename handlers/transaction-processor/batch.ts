@@ -19,6 +19,8 @@ import { log } from './log';
 import { Quarantine, type Refused } from './quarantine';
 import { isRejected, parseRecord, type IncomingTransaction } from './transaction';
 import type { WaitBudget } from './wait';
+import { ERASED_RECORDS_DROPPED_METRIC } from '../../src/private/subject-contract';
+import { metricFields } from '../common/metrics';
 
 /** What a batch goes through: the stores and the quarantine, one of each per execution environment. */
 export interface Processor {
@@ -27,11 +29,15 @@ export interface Processor {
   readonly convergence: CacheConvergence;
   readonly quarantine: Quarantine;
   readonly config: ProcessorConfig;
+  /** The keyed hash of a customer id, with the subject key (read once per execution environment). */
+  readonly subjectHasher: () => Promise<(customerId: string) => string>;
 }
 
 export interface BatchOutcome {
   /** Valid transactions (the first copy of each id) stored. */
   readonly stored: number;
+  /** Valid transactions of erased subjects, which the fence dropped (in PostgreSQL or the cache). */
+  readonly dropped: number;
   /** Records refused, with why; sent to the quarantine unless the caller asked otherwise. */
   readonly refused: readonly Refused[];
 }
@@ -62,11 +68,16 @@ export async function processBatch(p: Processor, records: readonly KinesisStream
 
   let databaseMs = 0;
   let cacheMs = 0;
+  let dropped = 0;
   if (valid.length > 0) {
-    const stored = await budget.run('PostgreSQL', () => p.table.store(valid));
+    // Each subject by its keyed hash (src/private/subject-contract.ts), computed in the process.
+    const hashOf = await p.subjectHasher();
+    const stored = await budget.run('PostgreSQL', () => p.table.store(valid, hashOf));
     const returnedAt = Date.now();
     databaseMs = returnedAt - started;
-    await budget.run('Redis', () => p.convergence.apply(stored, returnedAt, budget));
+    // PostgreSQL's fence dropped the rows of erased subjects: neither inserted nor read back.
+    dropped = valid.length - stored.length;
+    dropped += await budget.run('Redis', () => p.convergence.apply(stored, returnedAt, budget));
     cacheMs = Date.now() - returnedAt;
   }
   if (quarantine && refused.length > 0) {
@@ -82,6 +93,8 @@ export async function processBatch(p: Processor, records: readonly KinesisStream
     ms: Date.now() - started,
     databaseMs,
     cacheMs,
+    // As a metric too (embedded metric format): what the fence dropped.
+    ...metricFields(p.config.subjects.pipeline, { [ERASED_RECORDS_DROPPED_METRIC]: dropped }),
   });
-  return { stored: valid.length, refused };
+  return { stored: valid.length - dropped, dropped, refused };
 }

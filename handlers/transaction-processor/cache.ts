@@ -6,18 +6,24 @@ import type { StoredTransaction } from './database';
 import { log } from './log';
 import { forget, secretString } from './secrets';
 import { StoreUnavailable } from './wait';
+import { subjectCacheKeys } from '../../src/private/subject-contract';
 
 /**
  * One customer's update, atomic and idempotent: the same transactions applied once or many times, in
- * any order, leave the same state (only the TTL is renewed). No counter is incremented.
- * - `customer:{id}:transactions`, a sorted set: transaction id scored by event time (ms), trimmed to
+ * any order, leave the same state (only the TTL is renewed). No counter is incremented. The customer is
+ * named by their keyed hash (src/private/subject-contract.ts), never their id:
+ * - `customer:{hash}:transactions`, a sorted set: transaction id scored by event time (ms), trimmed to
  *   the TTL's span of event time before the newest one.
- * - `customer:{id}`, a hash: the newest transaction (by event time, then id) — lastTransactionId,
+ * - `customer:{hash}`, a hash: the newest transaction (by event time, then id) — lastTransactionId,
  *   lastAmount, lastCurrency, lastTimestamp.
- * Both expire CACHE_TTL_SECONDS after the customer's last update. The braces are a hash tag: both keys
- * of a customer live in one cluster slot, which a multi-key script needs in cluster mode.
+ * Both expire CACHE_TTL_SECONDS after the customer's last update.
+ * - `erased:{hash}`, the subject's tombstone (data-subject rights): while it exists, nothing is written
+ *   and the script returns -1 (the fence, checked in the same atomic step as the write).
+ * The braces are a hash tag: the three keys of a customer live in one cluster slot, which a multi-key
+ * script needs in cluster mode.
  */
 export const UPDATE_CUSTOMER = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 local lastId = redis.call('HGET', KEYS[1], 'lastTransactionId')
 local lastMs = nil
 if lastId then lastMs = tonumber(redis.call('ZSCORE', KEYS[2], lastId)) end
@@ -71,9 +77,10 @@ class Script {
 const UPDATE = new Script(UPDATE_CUSTOMER);
 const MARK = new Script(MARK_APPLIED);
 
-/** The cache keys of a customer (see UPDATE_CUSTOMER). */
-export function customerKeys(customerId: string): { hash: string; transactions: string } {
-  return { hash: `customer:{${customerId}}`, transactions: `customer:{${customerId}}:transactions` };
+/** The keys of one customer's update, in UPDATE_CUSTOMER's order. */
+export function updateKeys(customerHash: string): [string, string, string] {
+  const keys = subjectCacheKeys(customerHash);
+  return [keys.state, keys.transactions, keys.tombstone];
 }
 
 /** One primary of the cache (the only one with cluster mode off), as convergence.ts sees it. */
@@ -114,31 +121,35 @@ export class CustomerCache {
    * Applies the stored transactions to their customers, then raises every primary's marker to
    * `markerMs` (`applyUpdates`, then `raiseMarker`).
    */
-  async update(transactions: readonly StoredTransaction[], markerMs: number): Promise<void> {
-    await this.applyUpdates(transactions);
+  async update(transactions: readonly StoredTransaction[], markerMs: number): Promise<number> {
+    const dropped = await this.applyUpdates(transactions);
     await this.raiseMarker(markerMs);
+    return dropped;
   }
 
   /**
    * Applies the stored transactions to their customers. Throws when Redis cannot be reached or refuses
    * the update (the batch then fails and is retried: PostgreSQL's insert is idempotent, and so is this).
-   * A refused AUTH token re-reads the secret once (rotation).
+   * A refused AUTH token re-reads the secret once (rotation). Returns how many transactions the fence
+   * dropped (their subject's tombstone is in the cache). A row stored before migration 0002, with no keyed
+   * hash, has no key to go under and is left out: its customer's old keys expire by their TTL.
    */
-  async applyUpdates(transactions: readonly StoredTransaction[]): Promise<void> {
+  async applyUpdates(transactions: readonly StoredTransaction[]): Promise<number> {
     const byCustomer = new Map<string, StoredTransaction[]>();
     for (const t of transactions) {
-      const list = byCustomer.get(t.customerId) ?? [];
+      if (t.customerHash === null) continue;
+      const list = byCustomer.get(t.customerHash) ?? [];
       list.push(t);
-      byCustomer.set(t.customerId, list);
+      byCustomer.set(t.customerHash, list);
     }
     const windowMs = this.config.ttlSeconds * 1000;
-    await this.run(async client => {
+    return this.run(async client => {
       // Issued in one tick, so auto-pipelining sends them together.
-      await Promise.all([...byCustomer].map(([customerId, list]) => {
-        const keys = customerKeys(customerId);
-        return UPDATE.run(client, [keys.hash, keys.transactions], [this.config.ttlSeconds, windowMs,
-          ...list.flatMap(t => [t.transactionId, t.eventMs, t.amount, t.currency, t.timestamp])]);
-      }));
+      const customers = [...byCustomer];
+      const results = await Promise.all(customers.map(([customerHash, list]) =>
+        UPDATE.run(client, updateKeys(customerHash), [this.config.ttlSeconds, windowMs,
+          ...list.flatMap(t => [t.transactionId, t.eventMs, t.amount, t.currency, t.timestamp])])));
+      return customers.reduce((dropped, [, list], i) => dropped + (results[i] === -1 ? list.length : 0), 0);
     });
   }
 

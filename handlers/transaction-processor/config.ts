@@ -38,10 +38,17 @@ export interface QueueConfig {
   readonly failedRecordsUrl?: string;
 }
 
+/** How the processor names data subjects: the subject key's secret, and the metrics' dimension. */
+export interface SubjectConfig {
+  readonly keySecretArn: string;
+  readonly pipeline: string;
+}
+
 export interface ProcessorConfig {
   readonly database: DatabaseConfig;
   readonly cache: CacheConfig;
   readonly queues: QueueConfig;
+  readonly subjects: SubjectConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,6 +99,10 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     queues: {
       quarantineUrl: queueUrl(env, V.quarantineQueueUrl, true)!,
       failedRecordsUrl: queueUrl(env, V.failedRecordsQueueUrl, false),
+    },
+    subjects: {
+      keySecretArn: required(env, V.subjectKeySecretArn),
+      pipeline: required(env, V.pipeline),
     },
   };
 }

@@ -66,8 +66,9 @@ export class CacheConvergence {
    * @param stored the transactions as PostgreSQL returned them
    * @param returnedAt when PostgreSQL returned them (Date.now())
    * @param budget how long this invocation may spend repairing (the rest waits for the next one)
+   * @returns how many transactions the cache's fence dropped (their subject was erased)
    */
-  async apply(stored: readonly StoredTransaction[], returnedAt: number, budget: WaitBudget): Promise<void> {
+  async apply(stored: readonly StoredTransaction[], returnedAt: number, budget: WaitBudget): Promise<number> {
     let marker = 0;
     let oldestAge = 0;
     for (const t of stored) {
@@ -75,7 +76,7 @@ export class CacheConvergence {
       if (t.storedAgeMs > oldestAge) oldestAge = t.storedAgeMs;
     }
     await this.checkIfReconnected(budget);
-    await this.cache.applyUpdates(stored);
+    const dropped = await this.cache.applyUpdates(stored);
     // The updates may have found the connection broken and reconnected (a frozen environment learns of
     // a failover only when it writes): repair before the marker moves on and the batch is acknowledged.
     await this.checkIfReconnected(budget);
@@ -87,6 +88,7 @@ export class CacheConvergence {
       const acknowledged = await this.cache.waitForReplicas(REPLICA_WAIT_MS);
       if (acknowledged === 0) log('cache-unreplicated', { transactions: stored.length, oldestAgeMs: oldestAge, waitedMs: REPLICA_WAIT_MS });
     }
+    return dropped;
   }
 
   /** Checks the nodes after a (re)connection, or while a repair is unfinished; a check that failed is due again. */

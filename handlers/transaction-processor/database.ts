@@ -10,6 +10,8 @@ import { StoreUnavailable } from './wait';
 export interface StoredTransaction {
   readonly transactionId: string;
   readonly customerId: string;
+  /** The subject's keyed hash (null on a row stored before migration 0002 that no request has named). */
+  readonly customerHash: string | null;
   /** numeric(15,2) as text: '19.90'. */
   readonly amount: string;
   readonly currency: string;
@@ -31,12 +33,13 @@ const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
 
 /**
  * The two statements of a batch, for the escaped table name (the benchmark's floor runs the same): the
- * insert of every transaction, returning those it inserted, and the read-back of the others.
+ * insert of every transaction, returning those it inserted, and the read-back of the others. The table's
+ * fence (migration 0002) drops the rows of erased subjects: they are neither inserted nor read back.
  */
 export function storeStatements(table: string): { insert: string; readBack: string } {
   return {
-    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+    insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number, customer_hash)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])
             ON CONFLICT (transaction_id) DO NOTHING
             RETURNING ${RETURNED}`,
     readBack: `SELECT ${RETURNED} FROM ${table} WHERE transaction_id = ANY($1::text[])`,
@@ -77,14 +80,14 @@ export class TransactionTable {
    * transaction as the table holds it, whether it was inserted now or before (then read back).
    * Throws when the database cannot be reached or refuses the batch: nothing is then acknowledged.
    */
-  async store(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
+  async store(transactions: readonly IncomingTransaction[], hashOf: (customerId: string) => string): Promise<StoredTransaction[]> {
     // Each kind of failure is put right once, then tried again: a rotated password after a dropped
     // connection needs both. The insert is idempotent, so a retry is safe even when the failed
     // attempt's COMMIT reached the server.
     const remedied = new Set<string>();
     for (;;) {
       try {
-        return await this.storeOnce(transactions);
+        return await this.storeOnce(transactions, hashOf);
       } catch (e) {
         const kind = classify(e);
         if (kind === 'other' || remedied.has(kind)) {
@@ -107,12 +110,12 @@ export class TransactionTable {
    */
   async storedSince(fromMs: number, after: { storedMs: number; transactionId: string } | undefined, limit: number): Promise<StoredTransaction[]> {
     const pool = await this.connection().catch(e => { throw this.explain(e); });
-    const result = await pool.query(`SELECT ${RETURNED} FROM ${this.table}
+    const result = await pool.query(`SELECT ${RETURNED}, customer_hash FROM ${this.table}
         WHERE stored_at >= to_timestamp($1::float8 / 1000)
           AND (stored_at, transaction_id) > (to_timestamp($2::float8 / 1000), $3::text)
         ORDER BY stored_at, transaction_id LIMIT $4`,
     [fromMs, after?.storedMs ?? fromMs - 1, after?.transactionId ?? '', limit]).catch(e => { throw this.explain(e); });
-    return (result.rows as Row[]).map(toStored);
+    return (result.rows as Row[]).map(r => toStored(r, r.customer_hash ?? null));
   }
 
   /** Closes the connection (tests and benchmarks; Lambda simply freezes the environment). */
@@ -122,7 +125,7 @@ export class TransactionTable {
     await pool?.end().catch(() => undefined);
   }
 
-  private async storeOnce(transactions: readonly IncomingTransaction[]): Promise<StoredTransaction[]> {
+  private async storeOnce(transactions: readonly IncomingTransaction[], hashOf: (customerId: string) => string): Promise<StoredTransaction[]> {
     const pool = await this.connection();
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -145,6 +148,7 @@ export class TransactionTable {
           transactions.map(t => t.timestamp),
           transactions.map(t => t.shardId),
           transactions.map(t => t.sequenceNumber),
+          transactions.map(t => hashOf(t.customerId)),
         ],
       });
       // The ids that were not inserted were stored before (a replay), or by another environment while
@@ -157,7 +161,7 @@ export class TransactionTable {
         const earlier = await client.query(this.statements.readBack, [missing]);
         rows.push(...(earlier.rows as Row[]));
       }
-      return rows.map(toStored);
+      return rows.map(r => toStored(r, hashOf(r.customer_id)));
     } catch (e) {
       if (classify(e) === 'connection') broken ??= e as Error;
       throw e;
@@ -224,6 +228,8 @@ export class TransactionTable {
 interface Row {
   transaction_id: string;
   customer_id: string;
+  /** Returned by `storedSince` only: a batch knows its customers' keyed hashes. */
+  customer_hash?: string | null;
   amount: string;
   currency: string;
   timestamp: string;
@@ -232,10 +238,11 @@ interface Row {
   stored_age_ms: number;
 }
 
-function toStored(r: Row): StoredTransaction {
+function toStored(r: Row, customerHash: string | null): StoredTransaction {
   return {
     transactionId: r.transaction_id,
     customerId: r.customer_id,
+    customerHash,
     amount: r.amount,
     currency: r.currency,
     timestamp: r.timestamp,

@@ -4,6 +4,7 @@ import { readConfig } from './config';
 import { CacheConvergence } from './convergence';
 import { TransactionTable } from './database';
 import { Quarantine } from './quarantine';
+import { subjectHasher } from '../common/subject';
 
 let processor: Processor | undefined;
 
@@ -22,6 +23,7 @@ export function theProcessor(): Processor {
       cache,
       convergence: new CacheConvergence(table, cache, config.cache.ttlSeconds),
       quarantine: new Quarantine(config.queues.quarantineUrl),
+      subjectHasher: () => subjectHasher(config.subjects.keySecretArn),
     };
   }
   return processor;

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { escapeIdentifier, Pool } from 'pg';
-import { customerKeys, MARK_APPLIED, UPDATE_CUSTOMER } from '../../handlers/transaction-processor/cache';
+import { MARK_APPLIED, UPDATE_CUSTOMER, updateKeys } from '../../handlers/transaction-processor/cache';
 import { MARKER_INTERVAL_MS } from '../../handlers/transaction-processor/convergence';
 import { storeStatements } from '../../handlers/transaction-processor/database';
 
@@ -22,6 +22,8 @@ import { storeStatements } from '../../handlers/transaction-processor/database';
 export interface FloorBatch {
   readonly ids: string[];
   readonly customers: string[];
+  /** The customers' keyed hashes, computed before the clock starts (the handler computes them per batch). */
+  readonly hashes: string[];
   readonly amounts: string[];
   readonly currencies: string[];
   readonly timestamps: string[];
@@ -87,7 +89,7 @@ export async function handler(event: { batch: number }): Promise<{ stored: numbe
     const result = await client.query({
       name: 'lgpd-store-transactions',
       text: statements.insert,
-      values: [b.ids, b.customers, b.amounts, b.currencies, b.timestamps, b.shards, b.sequences],
+      values: [b.ids, b.customers, b.amounts, b.currencies, b.timestamps, b.shards, b.sequences, b.hashes],
     });
     rows = result.rows as Row[];
     const inserted = new Set(rows.map(r => r.transaction_id));
@@ -97,14 +99,16 @@ export async function handler(event: { batch: number }): Promise<{ stored: numbe
     client.release();
   }
   const byCustomer = new Map<string, Row[]>();
+  // The keyed hashes as the handler has them: computed before the clock starts, by customer.
+  const hashOf = new Map(b.customers.map((c, i) => [c, b.hashes[i]]));
   for (const r of rows) {
-    const list = byCustomer.get(r.customer_id);
+    const customerHash = hashOf.get(r.customer_id)!;
+    const list = byCustomer.get(customerHash);
     if (list) list.push(r);
-    else byCustomer.set(r.customer_id, [r]);
+    else byCustomer.set(customerHash, [r]);
   }
-  await Promise.all([...byCustomer].map(([customerId, list]) => {
-    const keys = customerKeys(customerId);
-    return script(UPDATE_CUSTOMER, UPDATE_SHA, [keys.hash, keys.transactions], [ttlSeconds, ttlSeconds * 1000,
+  await Promise.all([...byCustomer].map(([customerHash, list]) => {
+    return script(UPDATE_CUSTOMER, UPDATE_SHA, updateKeys(customerHash), [ttlSeconds, ttlSeconds * 1000,
       ...list.flatMap(r => [r.transaction_id, r.event_ms, r.amount, r.currency, r.timestamp])]);
   }));
   // The marker, as often as the handler raises it.

@@ -37,7 +37,8 @@ import * as path from 'path';
 import { buildSync } from 'esbuild';
 import Redis from 'ioredis';
 import type { FloorBatch } from './processor-floor';
-import { MARK_APPLIED, UPDATE_CUSTOMER } from '../../handlers/transaction-processor/cache';
+import { subjectHash } from '../../handlers/common/subject';
+import { MARK_APPLIED, UPDATE_CUSTOMER, updateKeys } from '../../handlers/transaction-processor/cache';
 import { MARKER_INTERVAL_MS } from '../../handlers/transaction-processor/convergence';
 import { PROCESSOR_USER } from '../../src/private/cache-access';
 import { BUNDLE, LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
@@ -138,8 +139,8 @@ async function main(): Promise<void> {
     const floorPayloads = transactions('floor', RECORDS, CUSTOMERS);
     const floorData = path.join(OUT, 'floor-batches.json');
     // The measured batches, then one to warm up with.
-    const floorBatches = batchesOf(floorPayloads).map(floorBatch);
-    writeFileSync(floorData, JSON.stringify([...floorBatches, floorBatch(transactions('floorwarm2', BATCH, 10))]));
+    const floorBatches = batchesOf(floorPayloads).map(b => floorBatch(b, stores.subjectKey));
+    writeFileSync(floorData, JSON.stringify([...floorBatches, floorBatch(transactions('floorwarm2', BATCH, 10), stores.subjectKey)]));
     const floor = await start(floorBundle, {
       TRANSACTIONS_TABLE: 'transactions_floor',
       FLOOR_DATA: floorData,
@@ -173,7 +174,8 @@ async function main(): Promise<void> {
     }
     const loadAfter = load();
     contestants.forEach((c, i) => { c.cpuMs = c.env.cpuMs() - cpuBefore[i]; });
-    const checks = await Promise.all(contestants.map(c => verify(stores, c.payloads, c.table)));
+    // The baseline, a build from before the keyed hash, names its customers' keys by their id.
+    const checks = await Promise.all(contestants.map(c => verify(stores, c.payloads, c.table, c.name !== 'baseline')));
 
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const rate = (c: Contestant) => RECORDS / (sum(c.roundTrips) / 1000);
@@ -276,11 +278,12 @@ async function migrationTimes(stores: Stores): Promise<string[]> {
 }
 
 /** A floor batch: the columns of the insert, computed before the clock starts. */
-function floorBatch(batch: TransactionPayload[]): FloorBatch {
+function floorBatch(batch: TransactionPayload[], subjectKey: string): FloorBatch {
   let sequence = 49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
   return {
     ids: batch.map(p => p.transactionId),
     customers: batch.map(p => p.customerId),
+    hashes: batch.map(p => subjectHash(subjectKey, p.customerId)),
     amounts: batch.map(p => String(p.amount)),
     currencies: batch.map(p => p.currency),
     timestamps: batch.map(p => p.timestamp),
@@ -338,7 +341,7 @@ async function convergenceCost(stores: Stores): Promise<void> {
           const batch = payloads.slice(i * BATCH, (i + 1) * BATCH);
           const started = process.hrtime.bigint();
           // Each variant its own customers.
-          await Promise.all(batch.map(p => redis.evalsha(update, 2, `customer:{${v}-${p.customerId}}`, `customer:{${v}-${p.customerId}}:transactions`,
+          await Promise.all(batch.map(p => redis.evalsha(update, 3, ...updateKeys(subjectHash(stores.subjectKey, `${v}-${p.customerId}`)),
             3600, 3_600_000, p.transactionId, Date.parse(p.timestamp), storedAmount(p.amount), p.currency, p.timestamp)));
           if (variant === 'with the marker every batch') await redis.evalsha(mark, 1, 'lgpd:cache:applied', Date.now());
           if (variant.startsWith('with the marker once a second') && Date.now() - markedAt >= MARKER_INTERVAL_MS) {
@@ -360,7 +363,7 @@ async function convergenceCost(stores: Stores): Promise<void> {
 }
 
 /** Reads a table and the cache back and counts what is missing, doubled, or wrong. */
-async function verify(stores: Stores, payloads: TransactionPayload[], table: string) {
+async function verify(stores: Stores, payloads: TransactionPayload[], table: string, keyed: boolean) {
   const ids = payloads.map(p => p.transactionId);
   const [db] = await stores.query<{ lost: string; rows: string; distinct_ids: string }>(`
     SELECT (SELECT count(*) FROM unnest($1::text[]) AS e(id) WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.transaction_id = e.id)) AS lost,
@@ -374,8 +377,9 @@ async function verify(stores: Stores, payloads: TransactionPayload[], table: str
   await stores.redis.admin(async redis => {
     const pipeline = redis.pipeline();
     for (const customerId of expected.keys()) {
-      pipeline.zrange(`customer:{${customerId}}:transactions`, 0, -1);
-      pipeline.hgetall(`customer:{${customerId}}`);
+      const keys = keyed ? stores.keysOf(customerId) : { hash: `customer:{${customerId}}`, transactions: `customer:{${customerId}}:transactions` };
+      pipeline.zrange(keys.transactions, 0, -1);
+      pipeline.hgetall(keys.hash);
     }
     const replies = (await pipeline.exec())!.map(([err, value]) => {
       if (err) throw err;

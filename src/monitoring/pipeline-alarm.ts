@@ -40,6 +40,12 @@ export enum PipelineAlarm {
    * retrying through a store outage, well before they reach its maximum record age.
    */
   PROCESSOR_ITERATOR_AGE = 'PROCESSOR_ITERATOR_AGE',
+  /** Data-subject rights: a request's workflow failed, timed out or was aborted. */
+  RIGHTS_WORKFLOW_FAILED = 'RIGHTS_WORKFLOW_FAILED',
+  /** Data-subject rights: a request is not answered and its due date is near or past. */
+  RIGHTS_REQUESTS_NEAR_DUE = 'RIGHTS_REQUESTS_NEAR_DUE',
+  /** Data-subject rights: the audit record's hash chain is broken. */
+  RIGHTS_AUDIT_CHAIN_BROKEN = 'RIGHTS_AUDIT_CHAIN_BROKEN',
 }
 
 /** An alarm an add-on adds to the pipeline's monitoring: `ILgpdDataPipeline.addAlarm`. */

@@ -27,7 +27,9 @@ export const DEFAULT_USER: CacheUserAccess = { userName: 'default', accessString
  * and each primary's bookkeeping of the cache's convergence after a failover, `lgpd:cache:applied` and
  * `lgpd:cache:epoch` (`lgpd:cache:{n<k>}:...` in cluster mode).
  */
-export const PROCESSOR_KEY_PATTERNS = ['customer:*', 'lgpd:cache:*'];
+// `erased:*`: the tombstones of erased subjects, which the customer's update reads (EXISTS) to drop their
+// records. Redis 6.2 has no read-only key patterns (Redis 7's `%R~`), so the pattern is a plain one.
+export const PROCESSOR_KEY_PATTERNS = ['customer:*', 'erased:*', 'lgpd:cache:*'];
 
 /**
  * What the reference processor runs, and only that:
@@ -44,7 +46,7 @@ export const PROCESSOR_KEY_PATTERNS = ['customer:*', 'lgpd:cache:*'];
  */
 export const PROCESSOR_COMMANDS = [
   'evalsha', 'eval',
-  'hget', 'hset', 'zscore', 'zadd', 'zremrangebyscore', 'zcard', 'expire',
+  'exists', 'hget', 'hset', 'zscore', 'zadd', 'zremrangebyscore', 'zcard', 'expire',
   'get', 'set', 'wait', 'ping',
   'client|setname', 'info',
   'cluster|slots', 'cluster|info', 'asking',
@@ -54,4 +56,21 @@ export const PROCESSOR_COMMANDS = [
 export const PROCESSOR_USER: CacheUserAccess = {
   userName: 'lgpd-processor',
   accessString: `on ${PROCESSOR_KEY_PATTERNS.map(k => `~${k}`).join(' ')} -@all ${PROCESSOR_COMMANDS.map(c => `+${c}`).join(' ')}`,
+};
+
+/**
+ * What data-subject rights run, and only that: the tombstone (`SET ... EX`), erasing a subject's keys
+ * (`DEL`), reading them for an export or a confirmation (`HGETALL`, `ZRANGE`, `EXISTS`), on the subjects'
+ * keys and tombstones only; and what ioredis sends on connecting, in cluster mode too.
+ */
+export const RIGHTS_COMMANDS = [
+  'set', 'del', 'exists', 'hgetall', 'zrange',
+  'client|setname', 'info',
+  'cluster|slots', 'cluster|info', 'asking',
+];
+
+/** The data-subject rights' user: `customer:*` and `erased:*` keys (src/private/subject-contract.ts). */
+export const RIGHTS_USER: CacheUserAccess = {
+  userName: 'lgpd-rights',
+  accessString: `on ~customer:* ~erased:* -@all ${RIGHTS_COMMANDS.map(c => `+${c}`).join(' ')}`,
 };

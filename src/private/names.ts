@@ -72,6 +72,9 @@ export class PipelineNames {
   get cacheUserGroup() { return `${CACHE_PREFIX}${this.suffix}-users`; }
   cacheUser(job: string) { return `${CACHE_PREFIX}${this.suffix}-${job}`; }
   cacheUserSecret(job: string) { return `${PREFIX}/${this.suffix}/cache-user/${job}`; }
+
+  // Data subjects
+  get subjectKeySecret() { return `${PREFIX}/${this.suffix}/subject-key`; }
   /**
    * ElastiCache delivers its logs as vended logs, adding each destination log group to the account's one
    * CloudWatch Logs resource policy, which is capped at 5,120 characters; groups under `/aws/vendedlogs/`

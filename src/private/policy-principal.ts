@@ -52,8 +52,19 @@ export interface LambdaPrincipalProps {
  * L2 function) and make it depend on `principal.policy`.
  */
 export function lambdaPrincipal(scope: Construct, props: LambdaPrincipalProps): ManagedPolicyPrincipal {
+  return servicePrincipal(scope, 'lambda.amazonaws.com', props);
+}
+
+/** Properties of {@link servicePrincipal}. */
+export interface ServicePrincipalProps extends LambdaPrincipalProps {
+  /** Conditions on the service assuming the role (aws:SourceAccount, aws:SourceArn). */
+  readonly conditions?: Record<string, Record<string, unknown>>;
+}
+
+/** The same recipe for a role another AWS service assumes (Step Functions, say). */
+export function servicePrincipal(scope: Construct, service: string, props: ServicePrincipalProps): ManagedPolicyPrincipal {
   const role = new iam.Role(scope, 'Role', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    assumedBy: new iam.ServicePrincipal(service, props.conditions ? { conditions: props.conditions } : {}),
     description: props.roleDescription,
   });
   const policy = new iam.ManagedPolicy(scope, 'Policy', {

@@ -4,8 +4,9 @@
  * reads them through `PROCESSOR_VARIABLES` (handlers/transaction-processor/config.ts), and
  * docs/processor.md lists them for users who bring their own code.
  *
- * The handler's bundle includes this file: it imports nothing, aws-cdk-lib least of all.
+ * The handler's bundle includes this file: it imports only subject-contract.ts, which imports nothing.
  */
+import { PIPELINE_VARIABLE, SUBJECT_KEY_SECRET_VARIABLE } from './subject-contract';
 
 /** What the construct tells the handler; every value is a string (a CDK token at synth time). */
 export interface ProcessorSettings {
@@ -46,6 +47,10 @@ export interface ProcessorSettings {
    * redrive function reads; the processor itself does not.
    */
   readonly failedRecordsQueueUrl?: string;
+  /** The subject key's secret: the processor names each subject by its keyed hash (subject-contract.ts). */
+  readonly subjectKeySecretArn: string;
+  /** The pipeline's environment suffix, the dimension of the processor's metrics. */
+  readonly pipeline: string;
 }
 
 /** The environment variable of each setting. */
@@ -64,6 +69,8 @@ export const PROCESSOR_VARIABLES: { readonly [K in keyof ProcessorSettings]-?: s
   transactionsTable: 'TRANSACTIONS_TABLE',
   quarantineQueueUrl: 'QUARANTINE_QUEUE_URL',
   failedRecordsQueueUrl: 'FAILED_RECORDS_QUEUE_URL',
+  subjectKeySecretArn: SUBJECT_KEY_SECRET_VARIABLE,
+  pipeline: PIPELINE_VARIABLE,
 };
 
 /** The environment variables of `settings`, in the order of `PROCESSOR_VARIABLES`; unset ones left out. */

@@ -21,3 +21,11 @@ export function tagPipeline(scope: IConstruct, suffix: string, stores: IConstruc
   Tags.of(scope).add(ENVIRONMENT_SUFFIX_TAG, suffix);
   for (const store of stores) Tags.of(store).add(DATA_CLASSIFICATION_TAG, classification);
 }
+
+/**
+ * The tag on a store of personal data that names its erasure path (LGPD Art. 18): DataSubjectRights sets
+ * it to its workflow's name. LgpdChecks' rule PersonalDataErasurePath (package cdk-lgpd-checks) reads the
+ * same key, written there separately (the pack imports nothing from the constructs); test/rights.test.ts
+ * checks they match.
+ */
+export const ERASURE_PATH_TAG = 'lgpd:erasure-path';

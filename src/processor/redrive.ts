@@ -82,7 +82,7 @@ export class ProcessorRedrive extends Construct {
     principal.policy.addStatements(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     grantNetworkInterfaces(principal, { vpc: pipeline.vpc, subnets: pipeline.clientSubnets, securityGroup });
     pipeline.allowFrom(this.function);
-    grantStoreAccess(props.logins, principal);
+    grantStoreAccess(props.pipeline, props.logins, principal);
     pipeline.grantRead(principal);
     props.failedRecords.grantConsume(principal);
     props.quarantine.grantConsume(principal);

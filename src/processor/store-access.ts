@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ILgpdDataPipeline } from '../add-on';
 import { CacheLogin, CacheUser } from '../cache-users';
 import { DatabaseAuthentication, DatabaseLogin, DatabaseRole } from '../database-login';
+import { grantSecretsRead } from '../private/grants';
 import { ProcessorSettings } from '../private/processor-contract';
 
 /**
@@ -24,10 +25,14 @@ export function processorStoreLogins(pipeline: ILgpdDataPipeline, authentication
   };
 }
 
-/** Lets `principal` sign in to both stores with `logins` (never with the master secret). */
-export function grantStoreAccess(logins: ProcessorStoreLogins, principal: iam.IPrincipal): void {
+/**
+ * Lets `principal` sign in to both stores with `logins` (never with the master secret), and read the
+ * subject key, with which it names each subject by its keyed hash.
+ */
+export function grantStoreAccess(pipeline: ILgpdDataPipeline, logins: ProcessorStoreLogins, principal: iam.IPrincipal): void {
   logins.database.grantConnect(principal);
   logins.cache.grantRead(principal);
+  grantSecretsRead(principal, pipeline.encryptionKey, [{ secret: pipeline.subjectKeySecret }]);
 }
 
 /** The credentials settings of the environment contract for `logins`. */

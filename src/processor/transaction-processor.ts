@@ -141,6 +141,8 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
         cacheClusterMode: String(pipeline.cacheClusterMode),
         cacheTtlSeconds: String((props.cacheTtl ?? Duration.days(1)).toSeconds()),
         quarantineQueueUrl: this.quarantineQueue.queueUrl,
+        subjectKeySecretArn: pipeline.subjectKeySecret.secretArn,
+        pipeline: pipeline.environmentSuffix,
       }),
       NODE_EXTRA_CA_CERTS: props.code ? LAMBDA_AMAZON_CA_BUNDLE : RDS_CA_BUNDLE_PATH,
     };
@@ -183,7 +185,7 @@ export class TransactionProcessor extends Construct implements ec2.IConnectable,
     pipeline.addClientEndpoint(ec2.InterfaceVpcEndpointAwsService.SQS);
 
     pipeline.allowFrom(this.function);
-    grantStoreAccess(logins, principal);
+    grantStoreAccess(pipeline, logins, principal);
 
     // The event source mapping polls the stream from the Lambda service with the function's role, which
     // must read the stream (and decrypt with the key) before the mapping is created.

@@ -10,7 +10,9 @@ import { Client } from 'pg';
 import { makeAuthority, type TestAuthority } from './certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE, type Outcome } from './environment';
 import { MotoQueues } from './queues';
+import { subjectHash } from '../../handlers/common/subject';
 import { PROCESSOR_USER, type CacheUserAccess } from '../../src/private/cache-access';
+import { subjectCacheKeys } from '../../src/private/subject-contract';
 
 /**
  * Real stores for the processor's tests and benchmark, on 127.0.0.1 only, started and stopped here:
@@ -91,6 +93,7 @@ export class Stores {
       stores.dbSecretArn = await stores.createSecret('pipeline/database', JSON.stringify({ username: APP_USER, password: stores.appPassword, engine: 'postgres' }));
       stores.cacheSecretArn = await stores.createSecret('pipeline/cache-processor', stores.redis.processorPassword);
       stores.cacheTokenSecretArn = await stores.createSecret('pipeline/cache-auth', stores.redis.token);
+      stores.subjectKeySecretArn = await stores.createSecret('pipeline/subject-key', stores.subjectKey);
       stores.quarantineUrl = await stores.queues.createQueue('lgpd-processor-test-quarantine');
       stores.failedRecordsUrl = await stores.queues.createQueue('lgpd-processor-test-failed');
       if (options.migrate ?? true) {
@@ -121,6 +124,9 @@ export class Stores {
   cacheSecretArn = '';
   /** The AUTH token (the default user's password), for the AUTH-token option. */
   cacheTokenSecretArn = '';
+  /** The subject key (64 letters and digits, as Secrets Manager generates it) and its secret (SUBJECT_KEY_SECRET_ARN). */
+  readonly subjectKey = randomBytes(48).toString('base64url').replace(/[-_]/g, 'x').slice(0, 64);
+  subjectKeySecretArn = '';
   /** The processor's quarantine queue (QUARANTINE_QUEUE_URL) and failed-records queue, in moto. */
   quarantineUrl = '';
   failedRecordsUrl = '';
@@ -165,6 +171,8 @@ export class Stores {
       AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${MOTO_PORT}`,
       QUARANTINE_QUEUE_URL: this.quarantineUrl,
       FAILED_RECORDS_QUEUE_URL: this.failedRecordsUrl,
+      SUBJECT_KEY_SECRET_ARN: this.subjectKeySecretArn,
+      LGPD_PIPELINE: 'test',
       ...overrides,
     };
     return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -225,6 +233,12 @@ export class Stores {
     });
     await client.connect();
     return client;
+  }
+
+  /** A customer's cache keys, named by their keyed hash with this run's subject key (src/private/subject-contract.ts). */
+  keysOf(customerId: string): { hash: string; transactions: string } {
+    const keys = subjectCacheKeys(subjectHash(this.subjectKey, customerId));
+    return { hash: keys.state, transactions: keys.transactions };
   }
 
   /** A PostgreSQL session as the superuser, in the pipeline's database. */

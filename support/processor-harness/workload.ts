@@ -89,13 +89,16 @@ export async function storeCheck(stores: Stores, valid: readonly TransactionPayl
   const expected = expectedCache(valid);
   const customersDiffering = await stores.redis.admin(async r => {
     let differing = 0;
+    const expectedKeys = new Set<string>();
     for (const [customerId, customer] of expected) {
-      const [hash, members] = await Promise.all([r.hgetall(`customer:{${customerId}}`), r.zrange(`customer:{${customerId}}:transactions`, 0, -1)]);
+      const keys = stores.keysOf(customerId);
+      expectedKeys.add(keys.hash);
+      const [hash, members] = await Promise.all([r.hgetall(keys.hash), r.zrange(keys.transactions, 0, -1)]);
       const same = JSON.stringify(hash) === JSON.stringify(customer.last)
         && JSON.stringify([...members].sort()) === JSON.stringify(customer.transactionIds);
       if (!same) differing++;
     }
-    return differing + (await r.keys('customer:*')).filter(k => !expected.has(/^customer:\{(.*)\}/.exec(k)![1])).length;
+    return differing + (await r.keys('customer:*')).filter(k => !k.endsWith(':transactions') && !expectedKeys.has(k)).length;
   });
   return { rows: Number(db.rows), ids: Number(db.ids), missing: Number(db.missing), unexpected: Number(db.unexpected), customersDiffering };
 }

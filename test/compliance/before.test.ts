@@ -23,6 +23,8 @@ describe('a hand-written stack with the pipeline\'s core resources', () => {
 
   test('LgpdChecks flags what the LGPD asks for and the hand-written stack lacks', () => {
     expect(perPack.LGPD).toEqual([
+      'error LGPD-PersonalDataErasurePath HandWritten/Cache',
+      'error LGPD-PersonalDataErasurePath HandWritten/Db/Resource',
       'error LGPD-PersonalDataStoreAlarmed HandWritten/Cache',
       'error LGPD-PersonalDataStoreAlarmed HandWritten/Db/Resource',
       'error LGPD-PersonalDataStoreAlarmed HandWritten/Stream/Resource',

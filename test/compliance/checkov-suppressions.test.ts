@@ -25,6 +25,14 @@ const PINNED = [
   'CKV_AWS_117 @ Pipeline/Database/Schema/Handler/Function/Resource',
   'CKV_AWS_115 @ Pipeline/Database/Schema/Migrate/Function/Resource',
   'CKV_AWS_116 @ Pipeline/Database/Schema/Migrate/Function/Resource',
+  // Data-subject rights (src/rights/): its two functions, and the export bucket.
+  'CKV_AWS_115 @ Pipeline/Rights/Requests/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Rights/Requests/Function/Resource',
+  'CKV_AWS_115 @ Pipeline/Rights/Worker/Function/Resource',
+  'CKV_AWS_116 @ Pipeline/Rights/Worker/Function/Resource',
+  'CKV_AWS_18 @ Pipeline/Rights/Exports/Resource',
+  'CKV_AWS_21 @ Pipeline/Rights/Exports/Resource',
+  'CKV_AWS_144 @ Pipeline/Rights/Exports/Resource',
   // Integration-test scaffolding (test/integ-helpers/).
   'CKV_AWS_115 @ Consumer/Function/Resource',
   'CKV_AWS_116 @ Consumer/Function/Resource',

@@ -47,6 +47,28 @@ const COMMON_ACKNOWLEDGEMENTS = [
   ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['Handler', 'Migrate'].flatMap(fn => ['LambdaConcurrency', 'LambdaDLQ']
     .map(rule => `${pack}-${rule} @ Database/Schema/${fn}/Function`))),
   ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map(pack => `${pack}-LambdaInsideVPC @ Database/Schema/Handler/Function`),
+  // The subject key (src/subject-key.ts): never rotated, since every stored keyed hash was made with it.
+  'AwsSolutions-SMG4 @ SubjectKey/Resource',
+  // The rights' Redis user's password, like the processor's (src/cache-users.ts).
+  'AwsSolutions-SMG4 @ Cache/Users/RightsPassword',
+  'HIPAA.Security-SecretsManagerRotationEnabled @ Cache/Users/RightsPassword',
+  'NIST.800.53.R5-SecretsManagerRotationEnabled @ Cache/Users/RightsPassword',
+  'HIPAA.Security-SecretsManagerRotationEnabled @ SubjectKey/Resource',
+  'NIST.800.53.R5-SecretsManagerRotationEnabled @ SubjectKey/Resource',
+  // Data-subject rights (src/rights/): the functions' network interfaces, the workflow's log delivery and
+  // tracing, the worker's versions, the exports' keys; concurrency and dead-letter queues of two functions
+  // invoked synchronously; and the export bucket, whose versions, replicas and access logs would be copies.
+  ...['Requests', 'Worker'].flatMap(fn => [
+    `AwsSolutions-IAM5[Resource::*] @ Rights/${fn}/Policy`,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:sa-east-1:<AWS::AccountId>:network-interface/*] @ Rights/${fn}/Policy`,
+    ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap(pack => ['LambdaConcurrency', 'LambdaDLQ'].map(rule => `${pack}-${rule} @ Rights/${fn}/Function/Resource`)),
+  ]),
+  'AwsSolutions-IAM5[Resource::*] @ Rights/Workflow/Policy',
+  'AwsSolutions-IAM5[Resource::<PipelineRightsWorkerFunction55BAF3D4.Arn>:*] @ Rights/Workflow/Policy',
+  'AwsSolutions-IAM5[Resource::<PipelineRightsExports7869E9F0.Arn>/exports/*] @ Rights/Worker/Policy',
+  'AwsSolutions-S1 @ Rights/Exports',
+  ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap(pack => ['S3BucketLoggingEnabled', 'S3BucketReplicationEnabled', 'S3BucketVersioningEnabled']
+    .map(rule => `${pack}-${rule} @ Rights/Exports`)),
 ];
 const publicRoutes = (azs: number) => Array.from({ length: azs }, (_, i) => ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
   .map(pack => `${pack}-VPCNoUnrestrictedRouteToIGW @ Network/Resource/PublicSubnet${i + 1}/DefaultRoute`)).flat();
@@ -117,6 +139,9 @@ describe('LgpdChecks on a pipeline whose alarms notify no one', () => {
     });
     app.synth();
     expect(findings(new LgpdChecks(), app)).toEqual([
+      // And, without data-subject rights, no erasure path (Art. 18).
+      'error LGPD-PersonalDataErasurePath Quiet/Pipeline/Cache/Resource',
+      'error LGPD-PersonalDataErasurePath Quiet/Pipeline/Database/Resource/Resource',
       'error LGPD-PersonalDataStoreAlarmed Quiet/Pipeline/Cache/Resource',
       'error LGPD-PersonalDataStoreAlarmed Quiet/Pipeline/Database/Resource/Resource',
       'error LGPD-PersonalDataStoreAlarmed Quiet/Pipeline/Stream/Resource/Resource',

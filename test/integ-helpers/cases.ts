@@ -5,7 +5,7 @@
  * Not named `integ.*`: integ-runner only runs files whose name starts with `integ.`.
  */
 import * as path from 'path';
-import { App, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -156,6 +156,7 @@ export class ProcessorLookup extends Construct {
     // Signs in as the processor does: its role with IAM database authentication, its Redis user.
     pipeline.databaseLogin(DatabaseRole.PROCESSOR, DatabaseAuthentication.IAM).grantConnect(this.function);
     pipeline.cacheLogin(CacheUser.PROCESSOR).grantRead(this.function);
+    pipeline.subjectKeySecret.grantRead(this.function);
     acknowledgeScaffolding(this.function);
   }
 }
@@ -194,6 +195,16 @@ export class PipelineCaseStack extends Stack {
     if (props.withProcessor) {
       const processor = this.pipeline.addProcessor('Processor');
       this.processor = { processor, lookup: new ProcessorLookup(this, 'Lookup', this.pipeline, processor) };
+      // The case that runs the data path also deploys the data subjects' erasure path.
+      this.pipeline.addDataSubjectRights('Rights');
+    } else {
+      for (const store of [this.pipeline.database.node.defaultChild as CfnResource, this.pipeline.cacheReplicationGroup]) {
+        Validations.of(store).acknowledge({
+          id: 'LGPD-PersonalDataErasurePath',
+          reason: 'This integration case deploys the stores without a data path and keeps no personal data; the default case deploys the processor '
+            + 'and data-subject rights, which test:rights proves on real PostgreSQL and Redis.',
+        });
+      }
     }
     this.alarmInbox = new sqs.Queue(this, 'AlarmInbox', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deletes what a pipeline with the default (keep data) removal policy leaves behind after its stack is
-# destroyed: the stream, the cache AUTH secret, the log groups (flow logs, database, cache vended logs,
+# destroyed: the stream, the cache AUTH secret and the subject key, the log groups (flow logs, database, cache vended logs,
 # and the default-security-group function's), the final database and cache snapshots, and the key
 # (scheduled for deletion after 7 days). test/integ-cleanup.test.ts runs it against a fake aws.
 #
@@ -18,8 +18,10 @@ step() { echo "cleanup-retained: $*"; }
 step "stream lgpd-transactions-$suffix"
 aws kinesis delete-stream --stream-name "lgpd-transactions-$suffix" --enforce-consumer-deletion || true
 
-step "secret lgpd-pipeline/$suffix/cache-auth-token"
-aws secretsmanager delete-secret --secret-id "lgpd-pipeline/$suffix/cache-auth-token" --force-delete-without-recovery || true
+for secret in cache-auth-token subject-key; do
+  step "secret lgpd-pipeline/$suffix/$secret"
+  aws secretsmanager delete-secret --secret-id "lgpd-pipeline/$suffix/$secret" --force-delete-without-recovery || true
+done
 
 for prefix in "/lgpd-pipeline/$suffix/" "/aws/rds/instance/lgpd-db-$suffix/" "/aws/vendedlogs/lgpd-pipeline/$suffix/"; do
   for group in $(aws logs describe-log-groups --log-group-name-prefix "$prefix" --query 'logGroups[].logGroupName' --output text); do

@@ -14,9 +14,10 @@
 import { Signer } from '@aws-sdk/rds-signer';
 import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
-import { customerKeys } from '../../handlers/transaction-processor/cache';
+import { subjectHasher } from '../../handlers/common/subject';
 import { readConfig } from '../../handlers/transaction-processor/config';
 import { databaseLogin, secretString } from '../../handlers/transaction-processor/secrets';
+import { subjectCacheKeys } from '../../src/private/subject-contract';
 
 export interface LookupEvent {
   readonly transactionId: string;
@@ -49,8 +50,9 @@ export async function handler(event: LookupEvent): Promise<Record<string, unknow
     ? new Cluster([node], { dnsLookup: (address, callback) => callback(null, address), redisOptions: options })
     : new Redis({ ...node, ...options });
   try {
-    const keys = customerKeys(event.customerId);
-    const lastTransactionId = await cache.hget(keys.hash, 'lastTransactionId');
+    // The customer's keys are named by their keyed hash, with the subject key the processor reads.
+    const keys = subjectCacheKeys((await subjectHasher(config.subjects.keySecretArn))(event.customerId));
+    const lastTransactionId = await cache.hget(keys.state, 'lastTransactionId');
     const score = await cache.zscore(keys.transactions, event.transactionId);
     return { row: row ?? null, lastTransactionId, inCustomerTransactions: score !== null };
   } finally {

@@ -171,9 +171,12 @@ describe('FastShop\'s checkout role (grantWrite)', () => {
       .toBe('ImplicitlyDenied');
   });
 
-  test('may not read the secrets', async () => {
-    const secret = stack.ref(stack.logicalId('AWS::SecretsManager::Secret'));
-    expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: secret, identityPolicies })).toBe('ImplicitlyDenied');
+  test('may not read the secrets (the cache users\' passwords, the subject key)', async () => {
+    const secrets = stack.logicalIds('AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(3);
+    for (const secret of secrets) {
+      expect(await decide({ principal, action: 'secretsmanager:GetSecretValue', resource: stack.ref(secret), identityPolicies })).toBe('ImplicitlyDenied');
+    }
   });
 });
 

@@ -201,6 +201,8 @@ export class ResolvedStack {
       case 'AWS::Lambda::Function': return named('FunctionName');
       case 'AWS::RDS::DBInstance': return named('DBInstanceIdentifier');
       case 'AWS::CloudWatch::Alarm': return named('AlarmName');
+      case 'AWS::StepFunctions::StateMachine': return arn('states', `stateMachine:${named('StateMachineName')}`);
+      case 'AWS::S3::Bucket': return String(named('BucketName')).toLowerCase();
       default: return `${r.Type}/${logicalId}`;
     }
   }
@@ -227,6 +229,8 @@ export class ResolvedStack {
         // The instance's resource id, which IAM database authentication names (rds-db:connect).
         'DbiResourceId': () => `db-${logicalId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 26)}`,
       },
+      'AWS::S3::Bucket': { Arn: () => `arn:${TEST_PARTITION}:s3:::${name}` },
+      'AWS::StepFunctions::StateMachine': { Arn: () => name, Name: () => name.split(':').pop() },
       'AWS::ElastiCache::ReplicationGroup': {
         'PrimaryEndPoint.Address': () => `master.${logicalId.toLowerCase()}.abcdef.sae1.cache.amazonaws.com`,
         'PrimaryEndPoint.Port': () => String(this.resolve(r.Properties?.Port ?? 6379)),

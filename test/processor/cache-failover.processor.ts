@@ -52,7 +52,8 @@ async function customersDiffering(payloads: readonly TransactionPayload[]): Prom
   return group!.onPrimary(async (r: Redis) => {
     let differing = 0;
     for (const [customerId, customer] of expected) {
-      const [hash, members] = await Promise.all([r.hgetall(`customer:{${customerId}}`), r.zrange(`customer:{${customerId}}:transactions`, 0, -1)]);
+      const keys = stores.keysOf(customerId);
+      const [hash, members] = await Promise.all([r.hgetall(keys.hash), r.zrange(keys.transactions, 0, -1)]);
       const same = JSON.stringify(hash) === JSON.stringify(customer.last)
         && JSON.stringify([...members].sort()) === JSON.stringify(customer.transactionIds);
       if (!same) differing++;

@@ -56,6 +56,8 @@ describe('the environment the construct sets, read by the handler', () => {
         ttlSeconds: 86_400,
       },
       queues: { quarantineUrl: expect.stringMatching(/\/PipelineProcessorQuarantine[0-9A-F]{8}$/), failedRecordsUrl: undefined },
+      // The subject key, with which the processor names each customer by its keyed hash (data-subject rights).
+      subjects: { keySecretArn: '<Ref:PipelineSubjectKey3505E948>', pipeline: 'dev' },
     });
   });
 
@@ -91,6 +93,8 @@ const MINIMAL = {
   CACHE_PORT: '6380',
   CACHE_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:auth-AbCdEf',
   QUARANTINE_QUEUE_URL: 'https://sqs.sa-east-1.amazonaws.com/123456789012/lgpd-processor-dev-processor-quarantine',
+  SUBJECT_KEY_SECRET_ARN: 'arn:aws:secretsmanager:sa-east-1:123456789012:secret:subject-key-AbCdEf',
+  LGPD_PIPELINE: 'dev',
 };
 
 describe('environment variables the handler refuses', () => {

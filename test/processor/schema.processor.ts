@@ -32,6 +32,11 @@ import { APP_USER, MASTER_USER, POSTGRES_PORT, Stores } from '../../support/proc
 
 const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 'migrations');
 const FIRST = '0001_transactions_and_processor_role.sql';
+/** Data-subject rights (handlers/schema-migrations/migrations/0002_data_subject_rights.sql, test/rights/). */
+const SECOND = '0002_data_subject_rights.sql';
+/** What a run from an empty database applies, and the version it reports. */
+const ALL = `${FIRST},${SECOND}`;
+const LATEST = '0002';
 
 let stores: Stores;
 const databases: string[] = [];
@@ -60,6 +65,7 @@ async function freshDatabase(): Promise<string> {
   await stores.postgres.admin(async c => {
     for (const db of databases) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await c.query(`DROP ROLE IF EXISTS ${APP_USER}`);
+    await c.query('DROP ROLE IF EXISTS lgpd_rights');
     await c.query(`CREATE DATABASE ${name} OWNER ${MASTER_USER}`);
   });
   databases.push(name);
@@ -157,6 +163,8 @@ async function columnsOf(database: string): Promise<string[]> {
 const TRANSACTIONS_COLUMNS = [
   'transaction_id text not null', 'customer_id text not null', 'amount numeric(15,2) not null', 'currency character(3) not null',
   'occurred_at timestamp with time zone not null', 'shard_id text not null', 'sequence_number text not null', 'stored_at timestamp with time zone not null',
+  // 0002: the subject's keyed hash (data-subject rights).
+  'customer_hash text',
 ];
 
 /**
@@ -182,27 +190,31 @@ const PREVIOUS_PROCESSOR_CREATE_TABLE = `BEGIN;
 const OLDER_PROCESSOR_CREATE_TABLE = PREVIOUS_PROCESSOR_CREATE_TABLE.replace(/\n.*"transactions_stored_idx".*/, '');
 
 const TRANSACTIONS_INDEXES = [
-  { indexname: 'transactions_customer_occurred_idx', indexdef: 'CREATE INDEX transactions_customer_occurred_idx ON public.transactions USING btree (customer_id, occurred_at)' },
+  // 0002 (data-subject rights): a subject is found by its keyed hash; rows from before it by customer id.
+  { indexname: 'transactions_customer_hash_idx', indexdef: 'CREATE INDEX transactions_customer_hash_idx ON public.transactions USING btree (customer_hash, occurred_at)' },
+  { indexname: 'transactions_legacy_customer_idx', indexdef: 'CREATE INDEX transactions_legacy_customer_idx ON public.transactions USING btree (customer_id) WHERE (customer_hash IS NULL)' },
   { indexname: 'transactions_pkey', indexdef: 'CREATE UNIQUE INDEX transactions_pkey ON public.transactions USING btree (transaction_id)' },
   { indexname: 'transactions_stored_idx', indexdef: 'CREATE INDEX transactions_stored_idx ON public.transactions USING btree (stored_at)' },
 ];
 const INDEXES_QUERY = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' ORDER BY indexname";
 
 describe('the migrations, run by the bundled migration function as the RDS master user', () => {
-  test('from an empty database: make the table and its indexes, the processor\'s role, revoke PUBLIC, and record version 0001', async () => {
+  test('from an empty database: make the table and its indexes, the processor\'s role, revoke PUBLIC, the data-subject rights\' tables and role, and record versions 0001 and 0002', async () => {
     const db = await freshDatabase();
     const outcome = await migrateDatabase(db);
 
-    expect(outcome).toMatchObject({ ok: true, response: { Data: { Version: '0001', Applied: FIRST } } });
+    expect(outcome).toMatchObject({ ok: true, response: { Data: { Version: LATEST, Applied: ALL } } });
     expect(await columnsOf(db)).toEqual(TRANSACTIONS_COLUMNS);
     expect(await rowsOf(db, INDEXES_QUERY)).toEqual(TRANSACTIONS_INDEXES);
     expect(await rowsOf(db, 'SELECT version, name, checksum, applied_by FROM public.lgpd_schema_migrations')).toEqual([
       { version: 1, name: FIRST, checksum: sha256(FIRST), applied_by: MASTER_USER },
+      { version: 2, name: SECOND, checksum: sha256(SECOND), applied_by: MASTER_USER },
     ]);
     expect(await publicPrivileges(db)).toEqual([]);
     // The master user owns what it made; the processor's role owns nothing.
     expect(await rowsOf(db, "SELECT relname, pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY relname"))
-      .toEqual([{ relname: 'lgpd_schema_migrations', owner: MASTER_USER }, { relname: 'transactions', owner: MASTER_USER }]);
+      .toEqual(['lgpd_erased_subjects', 'lgpd_retained_transactions', 'lgpd_rights_audit', 'lgpd_rights_requests', 'lgpd_schema_migrations', 'transactions']
+        .map(relname => ({ relname, owner: MASTER_USER })));
   });
 
   test('twice: the second run applies nothing and changes nothing in the catalog', async () => {
@@ -216,11 +228,11 @@ describe('the migrations, run by the bundled migration function as the RDS maste
       OldLogins: [{ Role: APP_USER, Authentication: 'password', SecretArn: stores.dbSecretArn }],
     });
 
-    expect(second).toMatchObject({ ok: true, response: { Data: { Version: '0001', Applied: '' } } });
+    expect(second).toMatchObject({ ok: true, response: { Data: { Version: LATEST, Applied: '' } } });
     expect(await catalogState(db)).toEqual(before);
   });
 
-  test('from two functions at once: one applies 0001 while the other waits for the advisory lock, then finds nothing to do', async () => {
+  test('from two functions at once: one applies the migrations while the other waits for the advisory lock, then finds nothing to do', async () => {
     const db = await freshDatabase();
     // Hold the runners' lock so that both are provably waiting at the same time before either runs.
     const holder = await stores.connectAs('postgres', stores.postgres.superPassword, db);
@@ -232,9 +244,9 @@ describe('the migrations, run by the bundled migration function as the RDS maste
       await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
       const outcomes = await Promise.all(runs);
 
-      expect(outcomes.map(o => o.ok && o.response.Data.Applied).sort()).toEqual(['', FIRST]);
-      expect(outcomes.map(o => o.ok && o.response.Data.Version)).toEqual(['0001', '0001']);
-      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }]);
+      expect(outcomes.map(o => o.ok && o.response.Data.Applied).sort()).toEqual(['', ALL]);
+      expect(outcomes.map(o => o.ok && o.response.Data.Version)).toEqual([LATEST, LATEST]);
+      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await holder.end();
     }
@@ -258,12 +270,13 @@ describe('the migrations, run by the bundled migration function as the RDS maste
 
     const outcome = await migrateDatabase(db);
 
-    expect(outcome).toMatchObject({ ok: true, response: { Data: { Version: '0001', Applied: FIRST } } });
+    expect(outcome).toMatchObject({ ok: true, response: { Data: { Version: LATEST, Applied: ALL } } });
     expect(await rowsOf(db, "SELECT 'public.transactions'::regclass::oid::int AS oid")).toEqual([table]);
-    expect(await rowsOf(db, 'SELECT * FROM transactions ORDER BY transaction_id')).toEqual(rowsBefore);
+    // Adopted as they were; 0002 adds the keyed-hash column, empty until a request names their subject.
+    expect(await rowsOf(db, 'SELECT * FROM transactions ORDER BY transaction_id')).toEqual(rowsBefore.map(r => ({ ...r, customer_hash: null })));
     expect(await rowsOf(db, INDEXES_QUERY)).toEqual(TRANSACTIONS_INDEXES);
     expect(await privilegesOf(db, APP_USER)).toEqual([
-      `database ${db}: CONNECT`, 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
+      `database ${db}: CONNECT`, 'relation lgpd_erased_subjects: SELECT', 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
     ]);
   });
 
@@ -281,15 +294,15 @@ describe('the migrations, run by the bundled migration function as the RDS maste
       .toEqual([{ t: null, roles: 0 }]);
   });
 
-  test('fails when a later migration fails: it is rolled back whole, the error carries PostgreSQL\'s message, SQLSTATE and line, and 0001 stays applied', async () => {
+  test('fails when a later migration fails: it is rolled back whole, the error carries PostgreSQL\'s message, SQLSTATE and line, and the earlier ones stay applied', async () => {
     const db = await freshDatabase();
-    const dir = migrationsWith({ '0002_broken.sql': 'CREATE TABLE public.extra (id int);\nSELECT customer FROM public.transactions;\n' });
+    const dir = migrationsWith({ '0003_broken.sql': 'CREATE TABLE public.extra (id int);\nSELECT customer FROM public.transactions;\n' });
     const master = await stores.connectAs(MASTER_USER, stores.masterPassword, db);
     try {
       await expect(migrate(master, loadMigrations(dir))).rejects.toThrow(
-        'migration 0002_broken.sql failed and was rolled back: column "customer" does not exist [42703]; at line 2; hint: Perhaps you meant to reference the column "transactions.customer_id".');
+        'migration 0003_broken.sql failed and was rolled back: column "customer" does not exist [42703]; at line 2; hint: Perhaps you meant to reference the column "transactions.customer_id".');
       expect(await rowsOf(db, "SELECT to_regclass('public.extra') AS t")).toEqual([{ t: null }]);
-      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }]);
+      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }, { version: 2 }]);
       // The lock was released: the next run is not held up.
       expect((await migrate(master, loadMigrations(MIGRATIONS))).applied).toEqual([]);
     } finally {
@@ -319,7 +332,7 @@ describe('the processor\'s role', () => {
     await migrateDatabase(db);
 
     expect(await privilegesOf(db, APP_USER)).toEqual([
-      `database ${db}: CONNECT`, 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
+      `database ${db}: CONNECT`, 'relation lgpd_erased_subjects: SELECT', 'relation transactions: INSERT', 'relation transactions: SELECT', 'schema public: USAGE',
     ]);
     expect(await attributesOf(db, APP_USER)).toEqual({
       rolsuper: false,
@@ -502,9 +515,9 @@ describe('the custom resource function, answering CloudFormation', () => {
       StackId: 'arn:aws:cloudformation:sa-east-1:111122223333:stack/FastShopPipeline/guid',
       RequestId: expect.any(String),
       LogicalResourceId: 'PipelineDatabaseSchema',
-      Data: { Version: '0001', Applied: FIRST },
+      Data: { Version: LATEST, Applied: ALL },
     });
-    expect(await cloudFormation('Update', db)).toMatchObject({ Status: 'SUCCESS', Data: { Version: '0001', Applied: '' } });
+    expect(await cloudFormation('Update', db)).toMatchObject({ Status: 'SUCCESS', Data: { Version: LATEST, Applied: '' } });
   });
 
   test('answers FAILED with PostgreSQL\'s message when a migration fails, so the deploy fails with it', async () => {
@@ -518,7 +531,8 @@ describe('the custom resource function, answering CloudFormation', () => {
   test('answers SUCCESS to a delete and leaves the schema and its rows', async () => {
     const db = await freshDatabase();
     await cloudFormation('Create', db);
-    await superuser(db, c => c.query("INSERT INTO transactions (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number) VALUES ('kept', 'c', 1, 'BRL', now(), 's', '1')"));
+    await superuser(db, c => c.query(`INSERT INTO transactions (transaction_id, customer_id, customer_hash, amount, currency, occurred_at, shard_id, sequence_number)
+      VALUES ('kept', 'c', '${'0'.repeat(64)}', 1, 'BRL', now(), 's', '1')`));
 
     expect(await cloudFormation('Delete', db)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'PipelineDatabaseSchema-schema' });
     expect(await rowsOf(db, 'SELECT transaction_id FROM transactions')).toEqual([{ transaction_id: 'kept' }]);

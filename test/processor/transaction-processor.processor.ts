@@ -99,11 +99,11 @@ function withoutTtl(dump: Record<string, { value: unknown; ttl: number }>): Reco
 async function expectCacheToReflect(payloads: readonly TransactionPayload[], ttlSeconds = 3600): Promise<void> {
   const expected = expectedCache(payloads);
   const dump = await cacheDump();
-  const keys = [...expected.keys()].flatMap(c => [`customer:{${c}}`, `customer:{${c}}:transactions`]).sort();
+  const keys = [...expected.keys()].flatMap(c => [stores.keysOf(c).hash, stores.keysOf(c).transactions]).sort();
   expect(Object.keys(dump)).toEqual(keys);
   for (const [customerId, customer] of expected) {
-    const hash = dump[`customer:{${customerId}}`];
-    const zset = dump[`customer:{${customerId}}:transactions`];
+    const hash = dump[stores.keysOf(customerId).hash];
+    const zset = dump[stores.keysOf(customerId).transactions];
     expect(hash.value).toEqual(customer.last);
     const members = (zset.value as string[]).filter((_, i) => i % 2 === 0);
     expect([...members].sort()).toEqual(customer.transactionIds);
@@ -217,9 +217,9 @@ describe('the transaction processor against PostgreSQL 17 and Redis', () => {
     await env.invokeOk(kinesisEvent(records(payloads.slice(0, 5))));
 
     const dump = await cacheDump();
-    const ids = (dump['customer:{window-c}:transactions'].value as string[]).filter((_, i) => i % 2 === 0);
+    const ids = (dump[stores.keysOf('window-c').transactions].value as string[]).filter((_, i) => i % 2 === 0);
     expect(ids).toEqual(['window-120', 'window-150', 'window-179']);
-    expect(dump['customer:{window-c}'].value).toMatchObject({ lastTransactionId: 'window-179' });
+    expect(dump[stores.keysOf('window-c').hash].value).toMatchObject({ lastTransactionId: 'window-179' });
     for (const entry of Object.values(dump)) {
       expect(entry.ttl).toBeGreaterThan(0);
       expect(entry.ttl).toBeLessThanOrEqual(60);

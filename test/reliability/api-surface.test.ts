@@ -17,10 +17,12 @@ const EXPORTED_NAMES = [
   'CacheNodeType',
   'CacheUser',
   'ClientEndpoints',
+  'DataSubjectRights',
   'DatabaseAuthentication',
   'DatabaseLogin',
   'DatabaseMetrics',
   'DatabaseRole',
+  'ErasureMode',
   'LgpdDataPipeline',
   'PipelineAlarm',
   'PipelineConventions',
@@ -32,7 +34,7 @@ const EXPORTED_NAMES = [
 /** Public members (prototype methods and getters, static members) that must not disappear. */
 const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: string[] }> = {
   LgpdDataPipeline: {
-    methods: ['addAlarm', 'addClientEndpoint', 'addOn', 'addProcessor', 'alarmsOf', 'allowFrom', 'cacheLogin', 'databaseLogin', 'grantDatabaseConnect',
+    methods: ['addAlarm', 'addClientEndpoint', 'addClientGatewayEndpoint', 'addDataSubjectRights', 'addOn', 'addProcessor', 'alarmsOf', 'allowFrom', 'cacheLogin', 'databaseLogin', 'grantDatabaseConnect',
       'grantRead', 'grantSecretsRead', 'grantWrite'],
     statics: ['DATA_SUBNETS', 'APPLICATION_SUBNETS', 'ENVIRONMENT_SUFFIX_TAG', 'DATA_CLASSIFICATION_TAG'],
   },
@@ -49,6 +51,8 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
   CacheUser: { statics: ['PROCESSOR'] },
   CacheLogin: { methods: ['grantRead'] },
   PipelineConventions: { methods: ['physicalName', 'logGroup', 'acknowledge'] },
+  DataSubjectRights: { methods: ['grantSubmit', 'grantReadExports'] },
+  ErasureMode: { statics: ['DELETE', 'retainMinimized'] },
   CacheMetrics: { methods: ['metricCPUUtilization', 'metricEngineCPUUtilization', 'metricDatabaseMemoryUsagePercentage', 'metricEvictions', 'metricReplicationLag'] },
 };
 
@@ -59,7 +63,7 @@ const MEMBERS: Record<string, { readonly methods?: string[]; readonly statics?: 
 const FACADE_PROPERTIES = [
   'alarmTopic?', 'alarms', 'cacheAuthSecret?', 'cacheClusterMode', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheReaderEndpointAddress?',
   'cacheReplicationGroup', 'cacheSecurityGroup', 'clientSubnets', 'connections', 'conventions', 'dashboard?', 'database', 'databaseName',
-  'databasePort', 'databaseSecret', 'encryptionKey', 'environmentSuffix', 'metrics', 'stream', 'streamRetention', 'vpc',
+  'databasePort', 'databaseSecret', 'encryptionKey', 'environmentSuffix', 'metrics', 'stream', 'streamRetention', 'subjectKeySecret', 'vpc',
 ];
 
 /** Values users may have written into their own code or tags: static members of LgpdDataPipeline. */
@@ -103,6 +107,10 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
       'cacheTtl?', 'reservedConcurrentExecutions?',
     ],
   },
+  DataSubjectRightsOptions: {
+    file: 'src/rights/options.ts',
+    members: ['controller?', 'dataOrigin?', 'purposes?', 'processingCriteria?', 'recipients?', 'dueIn?', 'dueWarning?', 'exportExpiration?', 'erasure?'],
+  },
   PipelineAlarmOptions: {
     file: 'src/monitoring/pipeline-alarm.ts',
     members: ['name', 'description', 'metric', 'threshold', 'comparisonOperator', 'evaluationPeriods?', 'treatMissingData?', 'kind?'],
@@ -119,8 +127,8 @@ const PROPS: Record<string, { readonly file: string; readonly members: string[] 
  */
 const ADD_ON_INTERFACE = [
   'environmentSuffix', 'vpc', 'clientSubnets', 'encryptionKey', 'stream', 'streamRetention', 'database', 'databasePort', 'databaseName',
-  'databaseSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheClusterMode', 'cacheAuthSecret?', 'conventions',
-  'addAlarm()', 'addClientEndpoint()', 'allowFrom()', 'grantWrite()', 'grantRead()', 'grantSecretsRead()', 'databaseLogin()', 'cacheLogin()',
+  'databaseSecret', 'cacheEndpointAddress', 'cacheEndpointPort', 'cacheClusterMode', 'cacheAuthSecret?', 'cacheReplicationGroup', 'subjectKeySecret', 'conventions',
+  'addAlarm()', 'addClientEndpoint()', 'addClientGatewayEndpoint()', 'allowFrom()', 'grantWrite()', 'grantRead()', 'grantSecretsRead()', 'databaseLogin()', 'cacheLogin()',
   'grantDatabaseConnect()',
 ];
 

@@ -13,6 +13,8 @@ const PINNED: Array<[string, string, string]> = [
   ['PipelineStream7C05F50C', 'AWS::Kinesis::Stream', 'Pipeline/Stream/Resource/Resource'],
   ['PipelineDatabase0EE08539', 'AWS::RDS::DBInstance', 'Pipeline/Database/Resource/Resource'],
   ['PipelineCacheD3E320C9', 'AWS::ElastiCache::ReplicationGroup', 'Pipeline/Cache/Resource'],
+  // Replacing it would make a new key: every stored keyed hash, tombstones included, would stop matching.
+  ['PipelineSubjectKey3505E948', 'AWS::SecretsManager::Secret', 'Pipeline/SubjectKey/Resource/Resource'],
   ['PipelineNetworkFlowLogsEEDF4116', 'AWS::Logs::LogGroup', 'Pipeline/Network/FlowLogs/Resource'],
   ['PipelineDatabaseLogspostgresql524EFC51', 'AWS::Logs::LogGroup', 'Pipeline/Database/Logspostgresql/Resource'],
   ['PipelineDatabaseLogsupgradeD621F5E7', 'AWS::Logs::LogGroup', 'Pipeline/Database/Logsupgrade/Resource'],

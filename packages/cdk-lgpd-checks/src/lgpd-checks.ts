@@ -27,6 +27,7 @@ const ART_16 = 'LGPD Art. 16, end of processing';
 const ART_37 = 'LGPD Art. 37, records of processing';
 const ART_33 = 'LGPD Art. 33, international transfer';
 const ART_48 = 'LGPD Art. 48, communication of security incidents';
+const ART_18 = 'LGPD Art. 18, rights of the data subject';
 
 /**
  * cdk-nag rules for the LGPD (Lei Geral de Proteção de Dados, Brazil's data-protection law). Each rule
@@ -162,6 +163,12 @@ export class LgpdChecks extends NagPack {
         rule: r.AlarmActionDeliverable,
         info: `The alarm notifies an SNS topic whose topic policy or encryption key does not let CloudWatch deliver the notification (${ART_48}).`,
         explanation: 'A topic policy replaces the SNS default policy: allow cloudwatch.amazonaws.com to sns:Publish (scoped with aws:SourceAccount and aws:SourceArn of your alarms), and let it use the topic key (kms:Decrypt, kms:GenerateDataKey*); the AWS-managed alias/aws/sns key cannot be used for alarms.',
+      },
+      {
+        rule: r.PersonalDataErasurePath,
+        info: `The database or cache keeps personal data but declares no erasure path: no process can find and erase one data subject's records in it (${ART_18}).`,
+        explanation: 'Give the store a process that confirms, exports and erases one subject\'s data, and tag the store lgpd:erasure-path with its name: '
+          + 'LgpdDataPipeline\'s addDataSubjectRights does both for the pipeline\'s database and cache. A store that keeps no personal data: acknowledge the rule with that reason.',
       },
       {
         rule: r.personalDataInAllowedRegions(allowedRegions),

@@ -3,6 +3,7 @@
 import './rules/cloudwatch.rules';
 import './rules/dynamodb.rules';
 import './rules/elasticache.rules';
+import './rules/erasure.rules';
 import './rules/iam.rules';
 import './rules/kinesis.rules';
 import './rules/lambda.rules';

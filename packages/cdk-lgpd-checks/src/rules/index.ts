@@ -9,6 +9,7 @@ export { default as DynamoDBBoundedRetention } from './dynamodb/DynamoDBBoundedR
 export { default as DynamoDBCustomerManagedKey } from './dynamodb/DynamoDBCustomerManagedKey';
 export { default as ElastiCacheCustomerManagedKey } from './elasticache/ElastiCacheCustomerManagedKey';
 export { default as ElastiCacheTransitEncryptionRequired } from './elasticache/ElastiCacheTransitEncryptionRequired';
+export { default as PersonalDataErasurePath } from './general/PersonalDataErasurePath';
 export { personalDataInAllowedRegions } from './general/PersonalDataInAllowedRegions';
 export { default as ComputeRoleNoRDSMasterSecret } from './iam/ComputeRoleNoRDSMasterSecret';
 export { default as KinesisStreamCustomerManagedKey } from './kinesis/KinesisStreamCustomerManagedKey';

@@ -3,8 +3,10 @@ package com.example.lgpd;
 import io.github.cdklgpd.datapipeline.CacheEngineVersion;
 import io.github.cdklgpd.datapipeline.CacheNodeType;
 import io.github.cdklgpd.datapipeline.ClientEndpoints;
+import io.github.cdklgpd.datapipeline.DataSubjectRightsOptions;
 import io.github.cdklgpd.datapipeline.DatabaseAuthentication;
 import io.github.cdklgpd.datapipeline.DatabaseOptions;
+import io.github.cdklgpd.datapipeline.ErasureMode;
 import io.github.cdklgpd.datapipeline.LgpdDataPipeline;
 import io.github.cdklgpd.datapipeline.TransactionProcessorOptions;
 import java.nio.file.Path;
@@ -87,6 +89,11 @@ public final class ConsumerApp {
                 .parallelizationFactor(2)
                 .maxRecordAge(Duration.hours(2))
                 .build());
+        pipeline.addDataSubjectRights("Rights", DataSubjectRightsOptions.builder()
+                .controller("Consumer Ltda.")
+                .dueIn(Duration.days(10))
+                .erasure(ErasureMode.retainMinimized("CTN art. 173", Duration.days(1825)))
+                .build());
 
         // 2. Bring your own VPC and key; on-demand stream; a node type and engine built from strings.
         Stack byo = Stack.Builder.create(app, "LgpdConsumerByo").env(env).build();
@@ -133,6 +140,7 @@ public final class ConsumerApp {
                 .databaseAuthentication(DatabaseAuthentication.IAM)
                 .startingPosition(StartingPosition.LATEST)
                 .build());
+        byoPipeline.addDataSubjectRights("Rights");
         return app;
     }
 

@@ -53,6 +53,15 @@ class ConsumerAppTest {
     }
 
     @Test
+    void dataSubjectRightsOptionsReachTheRequestFunction() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "lgpd-rights-consumer-rights-requests",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "RIGHTS_DUE_SECONDS", "864000",
+                        "RIGHTS_ERASURE", "{\"mode\":\"RETAIN_MINIMIZED\",\"legalBasis\":\"CTN art. 173\",\"retainDays\":1825}")))));
+    }
+
+    @Test
     void theDatabaseOptionsStructIsApplied() {
         template.hasResourceProperties("AWS::RDS::DBInstance", Map.of(
                 "DBInstanceClass", "db.r7g.large",
@@ -120,7 +129,8 @@ class ConsumerAppTest {
 
     @Test
     void theContainerEndpointsAndAnIamProcessorOfYourOwn() {
-        template.resourceCountIs("AWS::EC2::VPCEndpoint", 8);
+        // Six interface endpoints and the S3 gateway of PIPELINE_AND_CONTAINERS, SQS for the processor's quarantine, Step Functions for data-subject rights.
+        template.resourceCountIs("AWS::EC2::VPCEndpoint", 9);
         byo.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "lgpd-processor-byo-audit",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("DB_IAM_USER", "lgpd_processor")))));
