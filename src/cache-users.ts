@@ -128,7 +128,7 @@ export class PipelineCacheUsers {
         + 'readable only through grantSecretsRead, and useful only from a client the cache security group admits.');
     } else if (props.access === CacheAccess.USERS) {
       const group = new Construct(scope, 'Users');
-      this.userIds.push(user(group, 'Default', names.cacheUser('default'), DEFAULT_USER, { Type: 'no-password-required' }, props.removal).ref);
+      this.userIds.push(user(group, 'DefaultUser', names.cacheUser('default'), DEFAULT_USER, { Type: 'no-password-required' }, props.removal).ref);
       this.userGroup = new elasticache.CfnUserGroup(group, 'Resource', {
         userGroupId: names.cacheUserGroup,
         engine: USER_ENGINE,

@@ -134,6 +134,16 @@ describe('cache types', () => {
 });
 
 describe('cache users', () => {
+  test('every construct of the pipeline has at most one default child (newer aws-cdk-lib fails synth when one has both "Resource" and "Default")', () => {
+    const { pipeline } = build({ environmentSuffix: 'dev' });
+    pipeline.addProcessor('Processor');
+    pipeline.addDataSubjectRights('Rights');
+    const ambiguous = pipeline.node.findAll()
+      .filter(c => c.node.tryFindChild('Resource') !== undefined && c.node.tryFindChild('Default') !== undefined)
+      .map(c => c.node.path);
+    expect(ambiguous).toEqual([]);
+  });
+
   test('a job\'s login adds its own user, with the access string of src/private/cache-access.ts and a generated password in a secret', () => {
     const { stack, pipeline } = build({ environmentSuffix: 'dev' });
     const login = pipeline.cacheLogin(CacheUser.PROCESSOR);
