@@ -27,6 +27,9 @@
  * with the marker that the repair reads (what the handler does), and with WAIT for a replica (the
  * prevention it does not use), on a primary with a replica 0 ms and 10 ms behind.
  *
+ * BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each contestant's process there
+ * (`<folder>/<contestant>/*.cpuprofile`, for Chrome DevTools or `node --cpu-prof` tooling).
+ *
  * Before all that, the migration function's time (handlers/schema-migrations) on the empty database
  * and on a second run, each in a new environment as a deploy's is.
  */
@@ -96,9 +99,17 @@ async function main(): Promise<void> {
   try {
     const migration = await migrationTimes(stores);
     // The migrations made public.transactions; the other contestants' tables are copies of it, made as
-    // the master user and granted to the processor's role as the migration grants its table.
+    // the master user and granted to the processor's role as the migration grants its table. LIKE copies
+    // no trigger: each copy gets the table's triggers (the fence, migration 0003), so that every
+    // contestant's insert does the work the deployed table's does; all but the baseline's, a build from
+    // before the fence that sends no keyed hash (the fence would refuse it). The fence's function deletes
+    // from public.transactions; with no tombstone in the benchmark it deletes nothing, at the same cost.
+    const triggers = (await stores.query<{ def: string }>(
+      "SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = 'public.transactions'::regclass AND NOT tgisinternal")).map(t => t.def);
+    if (triggers.length === 0) throw new Error('public.transactions has no trigger: where is the fence?');
     for (const table of ['transactions_master', 'transactions_baseline', 'transactions_floor', 'trace_handler', 'trace_baseline']) {
-      await asMaster(stores, `CREATE TABLE ${table} (LIKE public.transactions INCLUDING ALL); GRANT SELECT, INSERT ON ${table} TO ${APP_USER}`);
+      const fence = table.endsWith('baseline') ? [] : triggers.map(def => def.replace(' ON public.transactions ', ` ON ${table} `));
+      await asMaster(stores, [`CREATE TABLE ${table} (LIKE public.transactions INCLUDING ALL)`, `GRANT SELECT, INSERT ON ${table} TO ${APP_USER}`, ...fence].join('; '));
     }
     // As the handler signed in before the migrations: the master user and the cache's AUTH token.
     const masterLogins = { DB_SECRET_ARN: stores.masterSecretArn, CACHE_USER: undefined, CACHE_AUTH_SECRET_ARN: stores.cacheTokenSecretArn };
@@ -107,8 +118,10 @@ async function main(): Promise<void> {
       for (let i = 0; i < payloads.length; i += BATCH) batches.push(payloads.slice(i, i + BATCH));
       return batches;
     };
-    const start = async (bundle: string, overrides: Record<string, string | undefined>) => {
-      const env = await LambdaEnvironment.start(stores.processorEnv(overrides), { bundle, timeoutMs: 60_000 });
+    const profiles = process.env.BENCH_CPU_PROFILE;
+    const start = async (bundle: string, overrides: Record<string, string | undefined>, name: string) => {
+      const execArgv = profiles ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profiles, name.replace(/ /g, '-'))}`] : [];
+      const env = await LambdaEnvironment.start(stores.processorEnv(overrides), { bundle, timeoutMs: 60_000, execArgv });
       envs.push(env);
       return env;
     };
@@ -119,20 +132,20 @@ async function main(): Promise<void> {
     const contestants: Contestant[] = [];
     const handlerPayloads = transactions('bench', RECORDS, CUSTOMERS);
     const handlerBatches = batchesOf(handlerPayloads).map(b => kinesisEvent(b.map(p => kinesisRecord(p, p.customerId))));
-    const handler = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions' });
+    const handler = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions' }, 'handler');
     await warm(handler, 'warmup');
     contestants.push(contestant('handler', handler, 'transactions', handlerPayloads, i => handlerBatches[i]));
     {
       const payloads = transactions('master', RECORDS, CUSTOMERS);
       const events = batchesOf(payloads).map(b => kinesisEvent(b.map(p => kinesisRecord(p, p.customerId))));
-      const env = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions_master', ...masterLogins });
+      const env = await start(BUNDLE, { TRANSACTIONS_TABLE: 'transactions_master', ...masterLogins }, 'master secret');
       await warm(env, 'masterwarm');
       contestants.push(contestant('master secret', env, 'transactions_master', payloads, i => events[i]));
     }
     if (existsSync(BASELINE)) {
       const payloads = transactions('base', RECORDS, CUSTOMERS);
       const events = batchesOf(payloads).map(b => kinesisEvent(b.map(p => kinesisRecord(p, p.customerId))));
-      const env = await start(BASELINE, { TRANSACTIONS_TABLE: 'transactions_baseline', ...masterLogins });
+      const env = await start(BASELINE, { TRANSACTIONS_TABLE: 'transactions_baseline', ...masterLogins }, 'baseline');
       await warm(env, 'basewarm');
       contestants.push(contestant('baseline', env, 'transactions_baseline', payloads, i => events[i]));
     }
@@ -148,7 +161,7 @@ async function main(): Promise<void> {
       FLOOR_DB_PASSWORD: stores.appPassword,
       FLOOR_REDIS_USER: PROCESSOR_USER.userName,
       FLOOR_REDIS_TOKEN: stores.redis.processorPassword,
-    });
+    }, 'floor');
     await floor.call('handler', { batch: floorBatches.length });
     // The floor is delivered an event of the same size as the handler's (its own batch as Kinesis records:
     // delivery costs both the same), and does not decode it: it runs batch `batch` of its prepared data.
@@ -219,7 +232,8 @@ async function main(): Promise<void> {
       ...(b ? [[`handler at least ${GOAL_BASELINE_RATIO} of the baseline`, baselineRatio! >= GOAL_BASELINE_RATIO] as [string, boolean]] : []),
     ];
     for (const [goal, met] of goals) console.log(`${met ? 'met   ' : 'MISSED'} ${goal}`);
-    for (const env of envs.splice(0)) await env.stop();
+    for (const env of envs.splice(0)) await (profiles ? env.exit() : env.stop());
+    if (profiles) console.log(`\nCPU profiles: ${path.resolve(profiles)}/<contestant>/`);
 
     if (process.env.BENCH_TRACE !== '0') {
       console.log('\nV8\'s optimizing compiler, traced (per 100 batches, after the first 100):');
