@@ -5,7 +5,7 @@ export type { LgpdDataPipelineProps } from './pipeline-props';
 export type { ILgpdDataPipeline, IPipelineAddOn } from './add-on';
 export { PipelineConventions } from './conventions';
 export type { DatabaseOptions } from './database';
-export { CacheNodeType, CacheEngineVersion } from './cache';
+export { CacheNodeType, CacheEngineVersion } from './cache-types';
 export { CacheAccess, CacheUser, CacheLogin } from './cache-users';
 export { DatabaseRole, DatabaseAuthentication, DatabaseLogin } from './database-login';
 export { ClientEndpoints } from './endpoints';

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CacheEngineVersion, CacheNodeType } from './cache';
+import { CacheEngineVersion, CacheNodeType } from './cache-types';
 import { CacheAccess } from './cache-users';
 import { DatabaseOptions } from './database';
 import { ClientEndpoints } from './endpoints';
