@@ -33,13 +33,17 @@ const RETURNED = `transaction_id, customer_id, amount::text AS amount, currency,
 
 /**
  * The two statements of a batch, for the escaped table name (the benchmark's floor runs the same): the
- * insert of every transaction, returning those it inserted, and the read-back of the others. The table's
- * fence (migration 0002) drops the rows of erased subjects: they are neither inserted nor read back.
+ * insert of every transaction, returning those it inserted, and the read-back of the others. The insert
+ * leaves out the rows of erased subjects (the fence: their keyed hash is a tombstone): they are neither
+ * inserted nor read back. The table's own fence (migration 0003) deletes any that a statement stored
+ * anyway (one whose snapshot predates a tombstone committed while it waited for its lock).
  */
 export function storeStatements(table: string): { insert: string; readBack: string } {
   return {
     insert: `INSERT INTO ${table} (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number, customer_hash)
             SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])
+              AS u (transaction_id, customer_id, amount, currency, occurred_at, shard_id, sequence_number, customer_hash)
+            WHERE NOT EXISTS (SELECT FROM public.lgpd_erased_subjects e WHERE e.subject_hash = u.customer_hash)
             ON CONFLICT (transaction_id) DO NOTHING
             RETURNING ${RETURNED}`,
     readBack: `SELECT ${RETURNED} FROM ${table} WHERE transaction_id = ANY($1::text[])`,

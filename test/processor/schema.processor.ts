@@ -34,9 +34,11 @@ const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 
 const FIRST = '0001_transactions_and_processor_role.sql';
 /** Data-subject rights (handlers/schema-migrations/migrations/0002_data_subject_rights.sql, test/rights/). */
 const SECOND = '0002_data_subject_rights.sql';
+/** The fence of the transactions table per statement instead of per row (0003_fence_per_statement.sql). */
+const THIRD = '0003_fence_per_statement.sql';
 /** What a run from an empty database applies, and the version it reports. */
-const ALL = `${FIRST},${SECOND}`;
-const LATEST = '0002';
+const ALL = `${FIRST},${SECOND},${THIRD}`;
+const LATEST = '0003';
 
 let stores: Stores;
 const databases: string[] = [];
@@ -199,7 +201,7 @@ const TRANSACTIONS_INDEXES = [
 const INDEXES_QUERY = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' ORDER BY indexname";
 
 describe('the migrations, run by the bundled migration function as the RDS master user', () => {
-  test('from an empty database: make the table and its indexes, the processor\'s role, revoke PUBLIC, the data-subject rights\' tables and role, and record versions 0001 and 0002', async () => {
+  test('from an empty database: make the table and its indexes, the processor\'s role, revoke PUBLIC, the data-subject rights\' tables and role, the fence, and record versions 0001 to 0003', async () => {
     const db = await freshDatabase();
     const outcome = await migrateDatabase(db);
 
@@ -209,6 +211,11 @@ describe('the migrations, run by the bundled migration function as the RDS maste
     expect(await rowsOf(db, 'SELECT version, name, checksum, applied_by FROM public.lgpd_schema_migrations')).toEqual([
       { version: 1, name: FIRST, checksum: sha256(FIRST), applied_by: MASTER_USER },
       { version: 2, name: SECOND, checksum: sha256(SECOND), applied_by: MASTER_USER },
+      { version: 3, name: THIRD, checksum: sha256(THIRD), applied_by: MASTER_USER },
+    ]);
+    // The fence: one trigger, once per INSERT statement, over the rows it stored.
+    expect(await rowsOf(db, "SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = 'public.transactions'::regclass AND NOT tgisinternal")).toEqual([
+      { def: 'CREATE TRIGGER lgpd_transactions_fence AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS stored FOR EACH STATEMENT EXECUTE FUNCTION lgpd_transactions_fence()' },
     ]);
     expect(await publicPrivileges(db)).toEqual([]);
     // The master user owns what it made; the processor's role owns nothing.
@@ -246,7 +253,7 @@ describe('the migrations, run by the bundled migration function as the RDS maste
 
       expect(outcomes.map(o => o.ok && o.response.Data.Applied).sort()).toEqual(['', ALL]);
       expect(outcomes.map(o => o.ok && o.response.Data.Version)).toEqual([LATEST, LATEST]);
-      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await holder.end();
     }
@@ -296,13 +303,13 @@ describe('the migrations, run by the bundled migration function as the RDS maste
 
   test('fails when a later migration fails: it is rolled back whole, the error carries PostgreSQL\'s message, SQLSTATE and line, and the earlier ones stay applied', async () => {
     const db = await freshDatabase();
-    const dir = migrationsWith({ '0003_broken.sql': 'CREATE TABLE public.extra (id int);\nSELECT customer FROM public.transactions;\n' });
+    const dir = migrationsWith({ '0004_broken.sql': 'CREATE TABLE public.extra (id int);\nSELECT customer FROM public.transactions;\n' });
     const master = await stores.connectAs(MASTER_USER, stores.masterPassword, db);
     try {
       await expect(migrate(master, loadMigrations(dir))).rejects.toThrow(
-        'migration 0003_broken.sql failed and was rolled back: column "customer" does not exist [42703]; at line 2; hint: Perhaps you meant to reference the column "transactions.customer_id".');
+        'migration 0004_broken.sql failed and was rolled back: column "customer" does not exist [42703]; at line 2; hint: Perhaps you meant to reference the column "transactions.customer_id".');
       expect(await rowsOf(db, "SELECT to_regclass('public.extra') AS t")).toEqual([{ t: null }]);
-      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await rowsOf(db, 'SELECT version FROM public.lgpd_schema_migrations')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       // The lock was released: the next run is not held up.
       expect((await migrate(master, loadMigrations(MIGRATIONS))).applied).toEqual([]);
     } finally {
