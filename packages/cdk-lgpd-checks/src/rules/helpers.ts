@@ -7,6 +7,24 @@ export function resolve(node: CfnResource, value: unknown): any {
   return Stack.of(node).resolve(value);
 }
 
+/**
+ * Whether a resource policy (a bucket's, a queue's) has the statement that refuses requests without TLS:
+ * Deny, every principal, every action of `service` (or `*`), when `aws:SecureTransport` is false.
+ */
+export function deniesInsecureTransport(policy: CfnResource, policyDocument: unknown, service: string): boolean {
+  const document = resolve(policy, policyDocument);
+  const statements: any[] = Array.isArray(document?.Statement) ? document.Statement : [document?.Statement];
+  return statements.some(s => {
+    const actions = [s?.Action].flat();
+    const principal = s?.Principal;
+    const secure = s?.Condition?.Bool?.['aws:SecureTransport'];
+    return s?.Effect === 'Deny'
+      && actions.some(a => a === '*' || String(a).toLowerCase() === `${service}:*`)
+      && (principal === '*' || [principal?.AWS].flat().includes('*'))
+      && (secure === false || secure === 'false');
+  });
+}
+
 /** COMPLIANT when `ok`, else NON_COMPLIANT. */
 export function complianceOf(ok: boolean): NagRuleCompliance {
   return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;

@@ -19,7 +19,7 @@ describe('SQSTransportEncryptionEnforced (Art. 46, in transit)', () => {
       new sqs.Queue(stack, 'Open');
       const partial = new sqs.Queue(stack, 'Partial');
       partial.addToResourcePolicy(new iam.PolicyStatement({
-        effect: 'Deny',
+        effect: iam.Effect.DENY,
         actions: ['sqs:SendMessage'],
         principals: [new iam.AnyPrincipal()],
         resources: [partial.queueArn],

@@ -13,7 +13,7 @@ export function lgpdFindings(build: (stack: Stack) => void,
   build(stack);
   const report = new LgpdChecks(undefined, options.props).validateScope(app);
   return report.violations
-    .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.constructPath.replace(/^Test\//, '')}`))
+    .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${String(r.constructPath).replace(/^Test\//, '')}`))
     .sort();
 }
 

@@ -2,21 +2,7 @@ import { parse } from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { CfnBucket, CfnBucketPolicy } from 'aws-cdk-lib/aws-s3';
 import { NagRuleCompliance, NagRules } from 'cdk-nag/lib/nag-rules';
-import { complianceOf, resolve } from '../helpers';
-
-function deniesInsecureTransport(policy: CfnBucketPolicy): boolean {
-  const document = resolve(policy, policy.policyDocument);
-  const statements: any[] = Array.isArray(document?.Statement) ? document.Statement : [document?.Statement];
-  return statements.some(s => {
-    const actions = [s?.Action].flat();
-    const principal = s?.Principal;
-    const secure = s?.Condition?.Bool?.['aws:SecureTransport'];
-    return s?.Effect === 'Deny'
-      && actions.some(a => a === '*' || String(a).toLowerCase() === 's3:*')
-      && (principal === '*' || [principal?.AWS].flat().includes('*'))
-      && (secure === false || secure === 'false');
-  });
-}
+import { complianceOf, deniesInsecureTransport } from '../helpers';
 
 /**
  * LGPD Art. 46 (security measures, data in transit): S3 buckets have a bucket policy that denies every
@@ -34,7 +20,7 @@ export default Object.defineProperty(
         const target = NagRules.resolveResourceFromIntrinsic(p, p.bucket);
         return target === bucket || (name !== undefined && target === name);
       });
-    return complianceOf(policies.some(deniesInsecureTransport));
+    return complianceOf(policies.some(p => deniesInsecureTransport(p, p.policyDocument, 's3')));
   },
   'name',
   { value: parse(__filename).name },
