@@ -4,10 +4,9 @@
  * in as the rights role with IAM database authentication (a fresh token per connection) or a secret.
  * A connection found dead (the environment was frozen through a failover) is replaced once.
  */
-import { Signer } from '@aws-sdk/rds-signer';
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RightsDatabaseConfig } from './config';
-import { databaseLogin } from '../transaction-processor/secrets';
+import { loginPool } from '../common/postgres-pool';
 
 const CONNECTION_LOST = /Connection terminated|Client has encountered a connection error|ECONNRESET|EPIPE|57P01|57P02|57P03/;
 
@@ -67,34 +66,9 @@ export class RightsDatabase {
 
   private async connection(): Promise<Pool> {
     if (this.pool !== undefined) return this.pool;
-    const { host, port, database, credentials } = this.config;
-    let user: string;
-    let password: () => Promise<string>;
-    if (credentials.kind === 'iam') {
-      user = credentials.user;
-      const signer = new Signer({ hostname: host, port, username: user, region: credentials.region });
-      password = () => signer.getAuthToken();
-    } else {
-      const secretArn = credentials.secretArn;
-      user = (await databaseLogin(secretArn)).username;
-      password = async () => (await databaseLogin(secretArn)).password;
-    }
-    const pool = new Pool({
-      host,
-      port,
-      database,
-      user,
-      password,
-      ssl: { rejectUnauthorized: true },
-      max: 1,
-      idleTimeoutMillis: 0,
-      connectionTimeoutMillis: 5_000,
-      // The fence waits for in-flight inserts (lock_timeout, set per statement), and an export reads a
-      // subject's every row: generous, but below the functions' timeouts.
-      query_timeout: 60_000,
-      keepAlive: true,
-      application_name: this.applicationName,
-    });
+    // The fence waits for in-flight inserts (lock_timeout, set per statement), and an export reads a
+    // subject's every row: generous, but below the functions' timeouts.
+    const pool = await loginPool(this.config, { applicationName: this.applicationName, queryTimeoutMs: 60_000 });
     pool.on('error', () => undefined);
     this.pool = pool;
     return pool;

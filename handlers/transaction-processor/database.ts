@@ -1,10 +1,10 @@
-import { Signer } from '@aws-sdk/rds-signer';
 import { escapeIdentifier, Pool } from 'pg';
 import type { DatabaseConfig } from './config';
 import { log } from './log';
-import { databaseLogin, forget } from './secrets';
+import { forget } from './secrets';
 import type { IncomingTransaction } from './transaction';
 import { StoreUnavailable } from './wait';
+import { loginPool } from '../common/postgres-pool';
 
 /** A transaction as PostgreSQL holds it: the first copy stored wins over any later one with the same id. */
 export interface StoredTransaction {
@@ -63,19 +63,10 @@ export class TransactionTable {
   private pool?: Pool;
   private readonly table: string;
   private readonly statements: { insert: string; readBack: string };
-  private readonly signer?: Signer;
 
   constructor(private readonly config: DatabaseConfig) {
     this.table = config.table.split('.').map(escapeIdentifier).join('.');
     this.statements = storeStatements(this.table);
-    if (config.credentials.kind === 'iam') {
-      this.signer = new Signer({
-        hostname: config.host,
-        port: config.port,
-        username: config.credentials.user,
-        region: config.credentials.region,
-      });
-    }
   }
 
   /**
@@ -180,34 +171,7 @@ export class TransactionTable {
     if (this.pool !== undefined) {
       return this.pool;
     }
-    const { host, port, database, credentials } = this.config;
-    let user: string;
-    let password: () => Promise<string>;
-    if (credentials.kind === 'iam') {
-      // A fresh token for every new connection (a token is valid for 15 minutes).
-      user = credentials.user;
-      const signer = this.signer!;
-      password = () => signer.getAuthToken();
-    } else {
-      const secretArn = credentials.secretArn;
-      user = (await databaseLogin(secretArn)).username;
-      password = async () => (await databaseLogin(secretArn)).password;
-    }
-    const pool = new Pool({
-      host,
-      port,
-      database,
-      user,
-      password,
-      ssl: { rejectUnauthorized: true },
-      // Lambda runs one batch at a time per environment: one connection.
-      max: 1,
-      idleTimeoutMillis: 0,
-      connectionTimeoutMillis: 5_000,
-      query_timeout: 15_000,
-      keepAlive: true,
-      application_name: 'lgpd-transaction-processor',
-    });
+    const pool = await loginPool(this.config, { applicationName: 'lgpd-transaction-processor', queryTimeoutMs: 15_000 });
     // An idle connection that the server drops (restart, failover) emits here; the pool discards it.
     pool.on('error', e => log('database-idle-error', { code: codeOf(e), message: e.message }));
     this.pool = pool;
