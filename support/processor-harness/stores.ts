@@ -241,6 +241,17 @@ export class Stores {
     return { hash: keys.state, transactions: keys.transactions };
   }
 
+  /**
+   * Empties what a test wrote: the transactions table (the migrations', made once in `start`: truncated,
+   * never dropped), the cache, the quarantine and failed-records queues.
+   */
+  async reset(): Promise<void> {
+    await this.query('TRUNCATE transactions');
+    await this.redis.admin(r => r.flushall());
+    await this.queues.drain(this.quarantineUrl);
+    await this.queues.drain(this.failedRecordsUrl);
+  }
+
   /** A PostgreSQL session as the superuser, in the pipeline's database. */
   query<T extends object = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
     return this.postgres.admin(async c => (await c.query(text, values)).rows as T[], APP_DATABASE);

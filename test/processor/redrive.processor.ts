@@ -16,31 +16,11 @@ import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { EventSourceMappingModel, mappingSettings, type StreamRecord } from '../../support/processor-harness/event-source-mapping';
 import { transactions } from '../../support/processor-harness/events';
 import { Stores } from '../../support/processor-harness/stores';
+import { storesForEachTest } from '../../support/processor-harness/suite';
 import { processorTemplate, storeCheck } from '../../support/processor-harness/workload';
 
 let stores: Stores;
-const environments: LambdaEnvironment[] = [];
-
-beforeAll(async () => {
-  stores = await Stores.start();
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(environments.map(e => e.stop()));
-  await stores?.stop();
-}, 60_000);
-
-beforeEach(async () => {
-  // The table is the migrations' (made once, in Stores.start): emptied, never dropped.
-  await stores.query('TRUNCATE transactions');
-  await stores.redis.admin(r => r.flushall());
-  await stores.queues.drain(stores.quarantineUrl);
-  await stores.queues.drain(stores.failedRecordsUrl);
-});
-
-afterEach(async () => {
-  await Promise.allSettled(environments.splice(0).map(e => e.stop()));
-});
+const environments = storesForEachTest(started => { stores = started; });
 
 async function environment(timeoutMs: number): Promise<LambdaEnvironment> {
   const env = await LambdaEnvironment.start(stores.processorEnv(), { timeoutMs });

@@ -26,29 +26,10 @@ import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, SHARD_ID, storedAmount, transactions, type TransactionPayload } from '../../support/processor-harness/events';
 import { FaultyLink } from '../../support/processor-harness/faulty-link';
 import { APP_USER, POSTGRES_PORT, REDIS_CLUSTER_PORTS, REDIS_PORT, RedisCluster, Stores } from '../../support/processor-harness/stores';
+import { storesForEachTest } from '../../support/processor-harness/suite';
 
 let stores: Stores;
-const environments: LambdaEnvironment[] = [];
-
-beforeAll(async () => {
-  stores = await Stores.start();
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(environments.map(e => e.stop()));
-  await stores?.stop();
-}, 60_000);
-
-beforeEach(async () => {
-  // The table is the migrations' (made once, in Stores.start): emptied, never dropped.
-  await stores.query('TRUNCATE transactions');
-  await stores.redis.admin(r => r.flushall());
-  await stores.queues.drain(stores.quarantineUrl);
-});
-
-afterEach(async () => {
-  await Promise.allSettled(environments.splice(0).map(e => e.stop()));
-});
+const environments = storesForEachTest(started => { stores = started; });
 
 /** A new execution environment with the processor's environment variables (overrides applied). */
 async function environment(overrides: Record<string, string | undefined> = {}): Promise<LambdaEnvironment> {

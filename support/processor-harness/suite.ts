@@ -1,0 +1,27 @@
+import type { LambdaEnvironment } from './environment';
+import { Stores } from './stores';
+
+/**
+ * The jest lifecycle of a processor test file: the real stores started once for the file and given to
+ * `started`, emptied before each test (`Stores.reset`), and stopped after the last; the execution
+ * environments a test pushes on the returned list stopped after it.
+ */
+export function storesForEachTest(started: (stores: Stores) => void): LambdaEnvironment[] {
+  let stores: Stores | undefined;
+  const environments: LambdaEnvironment[] = [];
+  beforeAll(async () => {
+    stores = await Stores.start();
+    started(stores);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.allSettled(environments.map(e => e.stop()));
+    await stores?.stop();
+  }, 60_000);
+  beforeEach(async () => {
+    await stores!.reset();
+  });
+  afterEach(async () => {
+    await Promise.allSettled(environments.splice(0).map(e => e.stop()));
+  });
+  return environments;
+}
