@@ -7,7 +7,7 @@
  */
 import { Signer } from '@aws-sdk/rds-signer';
 import { Pool } from 'pg';
-import type { DatabaseCredentials } from '../transaction-processor/config';
+import type { DatabaseCredentials } from './environment';
 import { databaseLogin } from '../transaction-processor/secrets';
 
 /** Where to connect and as whom. */

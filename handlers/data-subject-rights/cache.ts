@@ -4,10 +4,10 @@
  * One client per execution environment; after any failure the client is replaced (the step then fails
  * and the workflow retries it: every operation here is idempotent).
  */
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RightsCacheConfig } from './config';
 import { subjectCacheKeys } from '../../src/private/subject-contract';
-import { secretString } from '../transaction-processor/secrets';
+import { redisClient } from '../common/redis-client';
 
 /** What the cache holds of one subject. */
 export interface CachedSubject {
@@ -69,27 +69,7 @@ export class SubjectCache {
 
   private async connection(): Promise<Redis | Cluster> {
     if (this.client !== undefined) return this.client;
-    const { host, port, clusterMode } = this.config;
-    const options: RedisOptions = {
-      ...(this.config.user !== undefined ? { username: this.config.user } : {}),
-      password: await secretString(this.config.authSecretArn),
-      // Redis 6.2 and 7.0 have no CLIENT SETINFO, which the rights' user may not run anyway.
-      disableClientInfo: true,
-      connectionName: this.connectionName,
-      tls: {},
-      connectTimeout: 5_000,
-      commandTimeout: 10_000,
-      maxRetriesPerRequest: 1,
-      retryStrategy: times => Math.min(times * 100, 1_000),
-    };
-    const client = clusterMode
-      ? new Cluster([{ host, port }], {
-        redisOptions: options,
-        dnsLookup: (address, callback) => callback(null, address),
-        clusterRetryStrategy: times => (times > 2 ? null : times * 100),
-        slotsRefreshTimeout: 5_000,
-      })
-      : new Redis(port, host, options);
+    const client = await redisClient(this.config, { connectionName: this.connectionName, commandTimeoutMs: 10_000, autoPipelining: false });
     client.on('error', () => undefined);
     this.client = client;
     return client;

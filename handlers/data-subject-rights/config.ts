@@ -8,7 +8,7 @@
 import { PROCESSOR_VARIABLES as P } from '../../src/private/processor-contract';
 import { RIGHTS_VARIABLES as R, type DeclarationSetting, type ErasureSetting, type ResidualCopySetting } from '../../src/private/rights-contract';
 import { PIPELINE_VARIABLE, SUBJECT_KEY_SECRET_VARIABLE } from '../../src/private/subject-contract';
-import type { DatabaseCredentials } from '../transaction-processor/config';
+import { databaseCredentials, flag, integer, optional, required, type DatabaseCredentials, type Env } from '../common/environment';
 
 export interface RightsDatabaseConfig {
   readonly host: string;
@@ -53,23 +53,9 @@ export interface WorkerConfig extends RightsConfig {
   readonly residualCopies: ResidualCopySetting[];
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 function common(env: Env): RightsConfig {
-  const iamUser = optional(env, P.databaseIamUser);
-  const secretArn = optional(env, P.databaseSecretArn);
-  let credentials: DatabaseCredentials;
-  if (iamUser !== undefined) {
-    credentials = { kind: 'iam', user: iamUser, region: required(env, 'AWS_REGION') };
-  } else if (secretArn !== undefined) {
-    credentials = { kind: 'secret', secretArn };
-  } else {
-    throw new Error(`${P.databaseSecretArn} or ${P.databaseIamUser} must be set: the rights functions have no database credentials`);
-  }
-  const clusterMode = optional(env, P.cacheClusterMode) ?? 'false';
-  if (clusterMode !== 'true' && clusterMode !== 'false') {
-    throw new Error(`${P.cacheClusterMode} must be 'true' or 'false', got '${clusterMode}'`);
-  }
+  const credentials = databaseCredentials(env, 'the rights function');
+  const clusterMode = flag(env, P.cacheClusterMode);
   return {
     pipeline: required(env, PIPELINE_VARIABLE),
     database: {
@@ -83,7 +69,7 @@ function common(env: Env): RightsConfig {
       port: integer(env, P.cachePort, 1, 65535),
       user: optional(env, P.cacheUser),
       authSecretArn: required(env, P.cacheAuthSecretArn),
-      clusterMode: clusterMode === 'true',
+      clusterMode,
     },
     dueWarningSeconds: integer(env, R.dueWarningSeconds, 0, 365 * 86_400),
   };
@@ -142,24 +128,4 @@ function json<T>(env: Env, name: string): T {
   } catch {
     throw new Error(`${name} must be JSON, got '${text}'`);
   }
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function required(env: Env, name: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new Error(`${name} must be set`);
-  return value;
-}
-
-function integer(env: Env, name: string, min: number, max: number): number {
-  const text = required(env, name);
-  const value = Number(text);
-  if (!/^[0-9]+$/.test(text) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got '${text}'`);
-  }
-  return value;
 }

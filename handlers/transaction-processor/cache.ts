@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { CacheConfig } from './config';
 import type { StoredTransaction } from './database';
 import { log } from './log';
-import { forget, secretString } from './secrets';
+import { forget } from './secrets';
 import { StoreUnavailable } from './wait';
 import { subjectCacheKeys } from '../../src/private/subject-contract';
+import { redisClient } from '../common/redis-client';
 
 /**
  * One customer's update, atomic and idempotent: the same transactions applied once or many times, in
@@ -266,32 +268,7 @@ export class CustomerCache {
     if (this.client !== undefined) {
       return this.client;
     }
-    const { host, port, clusterMode } = this.config;
-    const password = await secretString(this.config.authSecretArn);
-    const options: RedisOptions = {
-      username: this.config.user,
-      password,
-      connectionName: 'lgpd-transaction-processor',
-      // CLIENT SETINFO is not in the processor's ACL (src/private/cache-access.ts): Redis 6.2 and 7.0 lack it.
-      disableClientInfo: true,
-      // Node's trust store plus NODE_EXTRA_CA_CERTS; the host name is verified (never rejectUnauthorized: false).
-      tls: {},
-      connectTimeout: 5_000,
-      commandTimeout: 5_000,
-      // A command waits for at most one reconnection: an outage fails the batch in well under a second.
-      maxRetriesPerRequest: 1,
-      retryStrategy: times => Math.min(times * 100, 1_000),
-    };
-    const client = clusterMode
-      ? new Cluster([{ host, port }], {
-        redisOptions: options,
-        // ElastiCache's TLS certificates name the node hosts: connect by name, not by resolved address.
-        dnsLookup: (address, callback) => callback(null, address),
-        enableAutoPipelining: true,
-        clusterRetryStrategy: times => (times > 2 ? null : times * 100),
-        slotsRefreshTimeout: 5_000,
-      })
-      : new Redis(port, host, { ...options, enableAutoPipelining: true });
+    const client = await redisClient(this.config, { connectionName: 'lgpd-transaction-processor', commandTimeoutMs: 5_000, autoPipelining: true });
     client.on('error', (e: Error) => { this.lastError = e; });
     client.on('node error', (e: Error) => { this.lastError = e; });
     // A reconnection may reach another node than before (a promoted replica, a restarted primary).
