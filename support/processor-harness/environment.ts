@@ -116,14 +116,7 @@ export class LambdaEnvironment {
 
   /** The parsed JSON log lines whose `event` is `name`. */
   logged(name: string): Record<string, any>[] {
-    return this.logs.flatMap(line => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        return parsed.event === name ? [parsed] : [];
-      } catch {
-        return [];
-      }
-    });
+    return loggedEvents(this.logs, name);
   }
 
   /**
@@ -200,4 +193,16 @@ interface InvocationMessage {
   readonly ms: number;
   readonly result?: unknown;
   readonly error?: { readonly message: string };
+}
+
+/** The JSON lines of `lines` whose `event` is `name`, parsed (a function's log: one JSON line per event). */
+export function loggedEvents(lines: readonly string[], name: string): Record<string, any>[] {
+  return lines.flatMap(line => {
+    try {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      return parsed.event === name ? [parsed] : [];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -5,7 +5,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { TestAuthority } from './certificates';
-import { assertFree, REDIS_FAILOVER_PORTS, setUser, stopOnExit, waitFor } from './stores';
+import { assertFree, REDIS_FAILOVER_PORTS, setUser, stopOnExit, waitFor, withRedis } from './stores';
 import { PROCESSOR_USER } from '../../src/private/cache-access';
 
 /**
@@ -163,17 +163,7 @@ export class ReplicatedRedis {
   }
 
   private async admin<T>(port: number, work: (r: Redis) => Promise<T>): Promise<T> {
-    const redis = new Redis(port, '127.0.0.1', {
-      password: this.token,
-      tls: { ca: readFileSync(this.authority.caFile, 'utf8') },
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    }).on('error', () => undefined);
-    try {
-      return await work(redis);
-    } finally {
-      redis.disconnect();
-    }
+    return withRedis(port, this.token, this.authority.caFile, work);
   }
 }
 

@@ -430,23 +430,12 @@ class RedisServer extends ChildServer {
 
   /** A client with the test CA and the AUTH token (the caller disconnects it). */
   client(password = this.token): Redis {
-    return new Redis(REDIS_PORT, '127.0.0.1', {
-      password,
-      tls: { ca: readFileSync(this.authority.caFile, 'utf8') },
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      lazyConnect: false,
-    }).on('error', () => undefined);
+    return redisClient(REDIS_PORT, password, this.authority.caFile);
   }
 
   /** Runs `work` with a fresh admin client. */
   async admin<T>(work: (r: Redis) => Promise<T>): Promise<T> {
-    const redis = this.client();
-    try {
-      return await work(redis);
-    } finally {
-      redis.disconnect();
-    }
+    return withRedis(REDIS_PORT, this.token, this.authority.caFile, work);
   }
 
 }
@@ -524,17 +513,7 @@ export class RedisCluster {
   }
 
   private async onNode<T>(port: number, work: (r: Redis) => Promise<T>): Promise<T> {
-    const redis = new Redis(port, '127.0.0.1', {
-      password: this.token,
-      tls: { ca: readFileSync(this.authority.caFile, 'utf8') },
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    }).on('error', () => undefined);
-    try {
-      return await work(redis);
-    } finally {
-      redis.disconnect();
-    }
+    return withRedis(port, this.token, this.authority.caFile, work);
   }
 
   private readonly emergencyStop = () => this.nodes.forEach(n => n.kill('SIGKILL'));
@@ -564,6 +543,26 @@ class MotoServer extends ChildServer {
  * `ACL SETUSER` with an ElastiCache access string: the password comes separately (ElastiCache sets it
  * through its API), and the user is reset first so that nothing of an earlier definition remains.
  */
+/** A client of the Redis on 127.0.0.1:`port`, trusting the test CA in `caFile`, failing at once when it is away (the caller disconnects it). */
+export function redisClient(port: number, password: string, caFile: string): Redis {
+  return new Redis(port, '127.0.0.1', {
+    password,
+    tls: { ca: readFileSync(caFile, 'utf8') },
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  }).on('error', () => undefined);
+}
+
+/** Runs `work` with a fresh `redisClient`, then disconnects it. */
+export async function withRedis<T>(port: number, password: string, caFile: string, work: (r: Redis) => Promise<T>): Promise<T> {
+  const redis = redisClient(port, password, caFile);
+  try {
+    return await work(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function setUser(redis: Redis, user: CacheUserAccess, password: string): Promise<void> {
   await redis.call('ACL', 'SETUSER', user.userName, 'reset', `>${password}`, ...user.accessString.split(' '));
 }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loggedEvents } from '../processor-harness/environment';
 
 /** The bundles the build makes (projenrc/rights.ts, projenrc/processor.ts), as Lambda runs them. */
 export const BUNDLES = join(__dirname, '..', '..', 'assets', 'handlers');
@@ -80,14 +81,7 @@ export class FunctionProcess {
 
   /** The parsed JSON log lines whose `event` is `name`. */
   logged(name: string): Record<string, unknown>[] {
-    return this.logs.flatMap(line => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        return parsed.event === name ? [parsed] : [];
-      } catch {
-        return [];
-      }
-    });
+    return loggedEvents(this.logs, name);
   }
 
   /** The process id (to kill it the way Lambda ends an environment that runs out of time). */
