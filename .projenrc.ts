@@ -1,5 +1,5 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
-import { addChecksPackage, CHECKS_DIR, CHECKS_NAME, SHARED_DEV_VERSIONS } from './projenrc/checks';
+import { addChecksPackage, CHECKS_DIR, CHECKS_NAME, SHARED_DEV_VERSIONS, SHARED_PROJECT_OPTIONS } from './projenrc/checks';
 import * as ciWorkflow from './projenrc/ci';
 import * as compliance from './projenrc/compliance';
 import * as integ from './projenrc/integ';
@@ -15,30 +15,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-lgpd-data-pipeline',
   description:
     'A secure, LGPD-compliant real-time transaction pipeline (Kinesis, RDS PostgreSQL, ElastiCache Redis) as one typed AWS CDK construct.',
-  author: 'cdk-lgpd-data-pipeline maintainers',
-  authorAddress: 'maintainers@cdk-lgpd-data-pipeline.dev',
-  repositoryUrl: 'https://github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline.git',
+  // Author, repository, license, stability, toolchain and Node.js lines: shared with the checks package.
+  ...SHARED_PROJECT_OPTIONS,
   // Construct Hub lists packages with the `awscdk` keyword; the rest is what people search for.
   keywords: [
     'awscdk', 'aws-cdk', 'cdk', 'cdk-construct', 'lgpd', 'brazil', 'data-protection', 'privacy', 'compliance',
     'kinesis', 'rds', 'postgresql', 'elasticache', 'redis', 'valkey', 'kms', 'real-time', 'pipeline',
   ],
-  license: 'Apache-2.0',
-  stability: 'experimental',
-
-  // aws-cdk-lib 2.257.0 is the newest release whose cloud assembly integ-runner reads, and cdk-nag 3's
-  // minimum. It is the dev pin; the peer range stays ^2.257.0 so users can run newer versions.
-  cdkVersion: SHARED_DEV_VERSIONS.cdk,
-  constructsVersion: SHARED_DEV_VERSIONS.constructs,
-  jsiiVersion: SHARED_DEV_VERSIONS.jsii,
-  typescriptVersion: SHARED_DEV_VERSIONS.typescript,
-  defaultReleaseBranch: 'main',
-  packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  // The Node.js lines jsii and aws-cdk-lib support (projenrc/release.ts, NODE_LINES): `engines` says
-  // >= 22; the workflows run the lowest line, the build workflow tests every line.
-  minNodeVersion: release.MIN_NODE_VERSION,
-  workflowNodeVersion: release.NODE_LINES[0],
 
   // The construct depends on aws-cdk-lib and constructs only. cdk-nag is for this repository's own tests,
   // which run the cdk-nag packs and LgpdChecks (the subproject, linked by the npm workspace) on pipelines.

@@ -11,6 +11,8 @@ export const CHECKS_NAME = 'cdk-lgpd-checks';
  * aws-cdk-lib, constructs and cdk-nag: the versions both packages develop and test against (the low
  * ends of the peer ranges). Written once here, so the workspace resolves each to one copy in the root's
  * node_modules: two copies would break cdk-nag's `instanceof` checks on aws-cdk-lib's classes.
+ * aws-cdk-lib 2.257.0 is the newest release whose cloud assembly integ-runner reads, and cdk-nag 3's
+ * minimum; the peer ranges stay ^2.257.0 so users can run newer versions.
  */
 export const SHARED_DEV_VERSIONS = {
   cdk: '2.257.0',
@@ -18,6 +20,26 @@ export const SHARED_DEV_VERSIONS = {
   cdkNag: '3.0.2',
   jsii: '~6.0.0',
   typescript: '~5.9.0',
+};
+
+/**
+ * What both packages declare alike: who publishes them, where they come from, their license and
+ * stability, and the toolchain they build with (the Node.js lines: projenrc/release.ts).
+ */
+export const SHARED_PROJECT_OPTIONS = {
+  author: 'cdk-lgpd-data-pipeline maintainers',
+  authorAddress: 'maintainers@cdk-lgpd-data-pipeline.dev',
+  repositoryUrl: 'https://github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline.git',
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  cdkVersion: SHARED_DEV_VERSIONS.cdk,
+  constructsVersion: SHARED_DEV_VERSIONS.constructs,
+  jsiiVersion: SHARED_DEV_VERSIONS.jsii,
+  typescriptVersion: SHARED_DEV_VERSIONS.typescript,
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: MIN_NODE_VERSION,
+  workflowNodeVersion: NODE_LINES[0],
 };
 
 /**
@@ -40,21 +62,9 @@ export function addChecksPackage(root: awscdk.AwsCdkConstructLibrary): awscdk.Aw
     outdir: CHECKS_DIR,
     name: CHECKS_NAME,
     description: 'LgpdChecks: cdk-nag rules for the LGPD (Brazil\'s data-protection law), for any AWS CDK app.',
-    author: 'cdk-lgpd-data-pipeline maintainers',
-    authorAddress: 'maintainers@cdk-lgpd-data-pipeline.dev',
-    repositoryUrl: 'https://github.com/cdk-lgpd-data-pipeline/cdk-lgpd-data-pipeline.git',
+    ...SHARED_PROJECT_OPTIONS,
     repositoryDirectory: CHECKS_DIR,
     keywords: ['awscdk', 'aws-cdk', 'cdk', 'cdk-nag', 'nag-pack', 'lgpd', 'brazil', 'data-protection', 'privacy', 'compliance'],
-    license: 'Apache-2.0',
-    stability: 'experimental',
-    cdkVersion: SHARED_DEV_VERSIONS.cdk,
-    constructsVersion: SHARED_DEV_VERSIONS.constructs,
-    jsiiVersion: SHARED_DEV_VERSIONS.jsii,
-    typescriptVersion: SHARED_DEV_VERSIONS.typescript,
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    minNodeVersion: MIN_NODE_VERSION,
-    workflowNodeVersion: NODE_LINES[0],
     sampleCode: false,
 
     peerDeps: [`cdk-nag@^${SHARED_DEV_VERSIONS.cdkNag}`],
