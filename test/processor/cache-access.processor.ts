@@ -14,25 +14,13 @@ import { DEFAULT_USER, PROCESSOR_USER } from '../../src/private/cache-access';
 import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
 import { REDIS_PORT, setUser, Stores } from '../../support/processor-harness/stores';
+import { storesForEachTest } from '../../support/processor-harness/suite';
 
 let stores: Stores;
-const environments: LambdaEnvironment[] = [];
-
-beforeAll(async () => {
-  stores = await Stores.start();
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(environments.map(e => e.stop()));
-  await stores?.stop();
-}, 60_000);
+const environments = storesForEachTest(started => { stores = started; });
 
 beforeEach(async () => {
-  await stores.query('TRUNCATE transactions');
-  await stores.redis.admin(async r => {
-    await r.flushall();
-    await r.call('ACL', 'LOG', 'RESET');
-  });
+  await stores.redis.admin(r => r.call('ACL', 'LOG', 'RESET'));
 });
 
 async function environment(overrides: Record<string, string | undefined> = {}): Promise<LambdaEnvironment> {

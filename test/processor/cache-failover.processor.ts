@@ -27,19 +27,14 @@ import { LambdaEnvironment } from '../../support/processor-harness/environment';
 import { expectedCache, kinesisEvent, kinesisRecord, transactions, type TransactionPayload } from '../../support/processor-harness/events';
 import { ReplicatedRedis } from '../../support/processor-harness/failover';
 import { Stores } from '../../support/processor-harness/stores';
+import { storesForEachTest } from '../../support/processor-harness/suite';
 
 let stores: Stores;
 let group: ReplicatedRedis | undefined;
-const environments: LambdaEnvironment[] = [];
-
-beforeAll(async () => {
-  stores = await Stores.start();
-}, 120_000);
+const environments = storesForEachTest(started => { stores = started; });
 
 afterAll(async () => {
-  await Promise.allSettled(environments.map(e => e.stop()));
   await group?.stop();
-  await stores?.stop();
 }, 60_000);
 
 function records(payloads: readonly TransactionPayload[]): KinesisStreamRecord[] {

@@ -29,6 +29,7 @@ import { makeAuthority } from '../../support/processor-harness/certificates';
 import { LambdaEnvironment, SCHEMA_BUNDLE } from '../../support/processor-harness/environment';
 import { kinesisEvent, kinesisRecord, transactions } from '../../support/processor-harness/events';
 import { APP_USER, MASTER_USER, POSTGRES_PORT, Stores } from '../../support/processor-harness/stores';
+import { storesForEachTest } from '../../support/processor-harness/suite';
 
 const MIGRATIONS = join(__dirname, '..', '..', 'handlers', 'schema-migrations', 'migrations');
 const FIRST = '0001_transactions_and_processor_role.sql';
@@ -42,20 +43,8 @@ const LATEST = '0003';
 
 let stores: Stores;
 const databases: string[] = [];
-const environments: LambdaEnvironment[] = [];
-
-beforeAll(async () => {
-  stores = await Stores.start({ migrate: false });
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(environments.map(e => e.stop()));
-  await stores?.stop();
-}, 60_000);
-
-afterEach(async () => {
-  await Promise.allSettled(environments.splice(0).map(e => e.stop()));
-});
+// The migrations are what these tests run: the stores start without them, and each test makes its own database.
+const environments = storesForEachTest(started => { stores = started; }, { migrate: false, reset: false });
 
 /**
  * A new, empty database owned by the master user. Roles belong to the whole server, so the
