@@ -11,7 +11,7 @@ const REGION = 'sa-east-1';
 
 /**
  * The processor's real stores (PostgreSQL 17 migrated by the bundled migration function, every migration
- * up to 0002_data_subject_rights.sql; Redis with the pipeline's users; moto) plus what data-subject rights
+ * applied, 0002_data_subject_rights.sql and after; Redis with the pipeline's users; moto) plus what data-subject rights
  * need: the rights role's login (its own password secret, set by the migration function as a deploy sets
  * it), the rights' Redis user (the template's access string) and its password secret, and the export
  * bucket in moto's S3. The subject key is the processor harness's.

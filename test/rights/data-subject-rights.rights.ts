@@ -1,7 +1,7 @@
 /**
  * Data-subject rights as built (assets/handlers/rights-requests, rights-worker), with the environment the
- * construct synthesizes, against real stores started here on 127.0.0.1: PostgreSQL 17 with migration 0002
- * applied as the schema runner applies it, Redis (TLS, AUTH), and moto's server for Secrets Manager and S3.
+ * construct synthesizes, against real stores started here on 127.0.0.1: PostgreSQL 17 with every
+ * migration (0002 and after) applied as the schema runner applies it, Redis (TLS, AUTH), and moto's server for Secrets Manager and S3.
  * The workflow is the synthesized state machine, run by aws-local-stepfunctions with its Task states bound
  * to the worker (support/rights-harness/local-workflow.ts says what a local run cannot prove).
  *
