@@ -17,23 +17,11 @@
 import { randomUUID } from 'node:crypto';
 import { RightsRig } from '../../support/rights-harness/rig';
 import { RightsStores } from '../../support/rights-harness/rights-stores';
+import { rightsForEachTest } from '../../support/rights-harness/suite';
 
 let stores: RightsStores;
 let rig: RightsRig;
-
-beforeAll(async () => {
-  stores = await RightsStores.start();
-  rig = await RightsRig.start(stores);
-}, 180_000);
-
-afterAll(async () => {
-  await rig?.stop();
-  await stores?.stop();
-}, 60_000);
-
-beforeEach(async () => {
-  await stores.reset();
-});
+rightsForEachTest((s, r) => { stores = s; rig = r; });
 
 /** Rows as the fenced processor stores them (the processor's own path is tested in fence.rights.ts). */
 async function storeTransactions(customerId: string, rows: number, tag = customerId): Promise<void> {

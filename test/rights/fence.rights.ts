@@ -17,6 +17,7 @@ import { APP_DATABASE, POSTGRES_PORT, REDIS_PORT } from '../../support/processor
 import { FunctionProcess } from '../../support/rights-harness/function-process';
 import { RightsRig } from '../../support/rights-harness/rig';
 import { EXPORT_BUCKET, RightsStores } from '../../support/rights-harness/rights-stores';
+import { rightsForEachTest } from '../../support/rights-harness/suite';
 
 /** Keep in step with scripts/install/rights.sh. */
 const PG_DUMP = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdk-lgpd-data-pipeline', 'pg-client', 'bin', 'pg_dump');
@@ -25,19 +26,10 @@ let stores: RightsStores;
 let rig: RightsRig;
 let processor: FunctionProcess;
 
-beforeAll(async () => {
-  stores = await RightsStores.start();
-  rig = await RightsRig.start(stores);
+rightsForEachTest(async (s, r) => {
+  stores = s;
+  rig = r;
   processor = await startProcessor();
-}, 180_000);
-
-afterAll(async () => {
-  await rig?.stop();
-  await stores?.stop();
-}, 60_000);
-
-beforeEach(async () => {
-  await stores.reset();
 });
 
 /** The reference processor as built, signing in as its own role and Redis user (the processor harness's environment). */
