@@ -10,7 +10,7 @@ import { CacheAccess, PipelineCacheUsers } from './cache-users';
 import type { LgpdDataPipelineProps } from './pipeline-props';
 import { acknowledge } from './private/acknowledge';
 import { ReadableSecret } from './private/grants';
-import { DEFAULT_CACHE_NODES_PER_GROUP, DEFAULT_CACHE_PORT, MAX_CACHE_NODES } from './private/limits';
+import { CACHE_SNAPSHOT_RETENTION_DAYS, DEFAULT_CACHE_NODES_PER_GROUP, DEFAULT_CACHE_PORT, MAX_CACHE_NODES } from './private/limits';
 import { encryptedLogGroup } from './private/log-group';
 import { PipelineNames } from './private/names';
 import { RemovalRules } from './private/removal';
@@ -30,8 +30,6 @@ export interface PipelineCacheProps extends Pick<LgpdDataPipelineProps,
   readonly encryptionKey: kms.IKey;
   /** The pipeline's physical names. */
   readonly names: PipelineNames;
-  /** Days of automatic snapshots kept; 15 when undefined. */
-  readonly snapshotRetentionDays?: number;
   /** How long cache logs are kept; the pipeline default when undefined. */
   readonly logRetention?: logs.RetentionDays;
   /** The pipeline's removal rules. */
@@ -100,7 +98,6 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       'automatic failover needs a replica in a second availability zone; at most 5 replicas per node group');
     checkInt('cacheNodeGroups', props.cacheNodeGroups, 1, MAX_CACHE_NODES / 2, `each node group has at least two nodes, within the default quota of ${MAX_CACHE_NODES} nodes per cluster`);
     checkInt('cachePort', props.cachePort, 1024, 65535);
-    checkInt('cacheSnapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
     if (props.cacheNodeGroups !== undefined && Token.isUnresolved(props.cacheNodesPerGroup)) {
       fail('cacheNodesPerGroup', props.cacheNodesPerGroup,
         'must be a literal integer from 2 to 6 in cluster mode: ReplicasPerNodeGroup is derived from it at synth time');
@@ -168,7 +165,7 @@ export class PipelineCache extends Construct implements ec2.IConnectable {
       transitEncryptionMode: 'required',
       ...this.users.replicationGroupProps,
       autoMinorVersionUpgrade: true,
-      snapshotRetentionLimit: props.snapshotRetentionDays ?? 15,
+      snapshotRetentionLimit: CACHE_SNAPSHOT_RETENTION_DAYS,
       logDeliveryConfigurations: this.logGroups.map((logGroup, i) => ({
         destinationType: 'cloudwatch-logs',
         destinationDetails: { cloudWatchLogsDetails: { logGroup: logGroup.logGroupName } },

@@ -24,6 +24,10 @@ describe('cache, cluster mode off (default)', () => {
     expect(rg.Properties.NumNodeGroups).toBeUndefined();
   });
 
+  test('keeps automatic snapshots for 15 days', () => {
+    expect(rg.Properties.SnapshotRetentionLimit).toBe(15);
+  });
+
   test('encrypted at rest with the pipeline key and in transit, and admits the users of its user group, not an AUTH token', () => {
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       AtRestEncryptionEnabled: true,

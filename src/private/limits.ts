@@ -20,6 +20,9 @@ export const MAX_METRICS_PER_ALARM = 10;
 /** Cache nodes per node group: one primary and one replica, the least automatic failover needs. */
 export const DEFAULT_CACHE_NODES_PER_GROUP = 2;
 
+/** Days of automatic cache snapshots kept (ElastiCache allows up to 35). */
+export const CACHE_SNAPSHOT_RETENTION_DAYS = 15;
+
 /** The database port. Not the engine default (5432), which scanners probe first. */
 export const DEFAULT_DATABASE_PORT = 5433;
 
